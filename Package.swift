@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "AELab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "aelab", targets: ["aelab"]),
+        .executable(name: "aelab-bench", targets: ["aelab-bench"]),
+        .library(name: "TensorCore", targets: ["TensorCore"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C at the edge: system libraries through pkg-config, and one tiny C file for HDF5's macros.
+        .systemLibrary(name: "_CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "_CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "_CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "_CHDF5Shim", dependencies: ["_CHDF5"]),
+
+        .target(name: "TensorCore", dependencies: ["_CBLAS"]),
+        .target(name: "NeuralNet", dependencies: ["TensorCore"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "_CZlib"]),
+        .target(name: "AELabCLI", dependencies: [
+            "TensorCore", "NeuralNet", "Datasets",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "aelab", dependencies: ["AELabCLI"]),
+        .executableTarget(name: "aelab-bench", dependencies: [
+            "TensorCore", "NeuralNet", "_CBLAS",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_CHDF5Shim"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `aelab` command: one subcommand per task.
+public struct AELab: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "aelab",
+        abstract: "Train and compare the autoencoder family under one protocol.",
+        subcommands: []
+    )
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import AELabCLI
+
+AELab.main()
