@@ -1,6 +1,11 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The numerical kernels (elementwise loops, SHA-256, IDX decoding) are compiled with
+/// optimisation even in debug builds: unoptimised Swift runs such loops tens of times slower,
+/// which would make the training tests take minutes. Everything else stays a normal debug build.
+let optimizedKernels: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "AELab",
     platforms: [.macOS(.v13)],
@@ -10,6 +15,8 @@ let package = Package(
         .library(name: "TensorCore", targets: ["TensorCore"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,11 +28,13 @@ let package = Package(
         .systemLibrary(name: "_CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "_CHDF5Shim", dependencies: ["_CHDF5"]),
 
-        .target(name: "TensorCore", dependencies: ["_CBLAS"]),
-        .target(name: "NeuralNet", dependencies: ["TensorCore"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "_CZlib"]),
+        .target(name: "TensorCore", dependencies: ["_CBLAS"], swiftSettings: optimizedKernels),
+        .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: optimizedKernels),
+        .target(name: "Datasets", dependencies: ["TensorCore", "_CZlib"], swiftSettings: optimizedKernels),
+        .target(name: "Models", dependencies: ["NeuralNet"]),
+        .target(name: "Training", dependencies: ["Models", "Datasets"]),
         .target(name: "AELabCLI", dependencies: [
-            "TensorCore", "NeuralNet", "Datasets",
+            "TensorCore", "NeuralNet", "Datasets", "Models", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "aelab", dependencies: ["AELabCLI"]),
@@ -37,6 +46,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_CHDF5Shim"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Training", "Datasets"]),
     ],
     swiftLanguageModes: [.v6]
 )

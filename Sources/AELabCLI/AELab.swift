@@ -1,11 +1,12 @@
 import ArgumentParser
+import Datasets
 
 /// The `aelab` command: one subcommand per task.
 public struct AELab: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "aelab",
         abstract: "Train and compare the autoencoder family under one protocol.",
-        subcommands: []
+        subcommands: [TrainCommand.self, DataCommand.self]
     )
     public init() {}
 }

@@ -42,8 +42,8 @@ public struct DataSearchPath: Sendable, Equatable {
 
     /// The dataset's files in the first folder that holds all of them.
     public func locate(_ info: DatasetInfo) throws -> DatasetLocation {
-        let complete = folders(for: info.name).lazy.map { DatasetLocation(info: info, folder: $0) }.first(where: \.isComplete)
-        guard let location = complete else {
+        let candidates = folders(for: info.name).lazy.map { DatasetLocation(info: info, folder: $0) }
+        guard let location = candidates.first(where: \.isComplete) else {
             throw DatasetError.notFound(name: info.name, searched: folders(for: info.name),
                                         placeInto: fetchFolder(for: info.name))
         }

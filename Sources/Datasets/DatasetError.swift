@@ -58,10 +58,11 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "dataset '\(name)' not found; searched \(searched.joined(separator: ", ")); "
                 + "run 'aelab data fetch \(name)' or place the files in \(placeInto) by hand"
         case let .fetchFailed(urls, reason, placeInto):
-            return "cannot download \(urls.joined(separator: " nor ")) (\(reason)); "
+            return "cannot download \(urls.joined(separator: " or ")) (\(reason)); "
                 + "place the files in \(placeInto) by hand"
         case let .curlMissing(placeInto):
-            return "downloading needs 'curl', which is not on PATH; install it or place the files in \(placeInto) by hand"
+            return "downloading needs 'curl', which is not on PATH; "
+                + "install it or place the files in \(placeInto) by hand"
         }
     }
 

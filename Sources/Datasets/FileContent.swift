@@ -37,12 +37,13 @@ enum FileContent {
         return bytes
     }
 
-    /// Inflates every member of a gzip stream (RFC 1952). The output is sized from the trailer's
-    /// ISIZE (the last member's length mod 2³²) and doubles if that proves short; zlib checks
-    /// each member's CRC-32 and length.
+    /// Inflates every member of a gzip stream (RFC 1952); zlib checks each member's CRC-32 and
+    /// length. The output starts at the trailer's ISIZE (the last member's length mod 2³²) when
+    /// that is plausible (deflate expands at most 1032-fold) and doubles when full.
     static func gunzip(_ input: [UInt8], file: String) throws -> [UInt8] {
         let sizeHint = input.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
-        var output = [UInt8](repeating: 0, count: max(sizeHint, 1 << 16))
+        let capacity = sizeHint <= 1032 * input.count ? sizeHint : 4 * input.count
+        var output = [UInt8](repeating: 0, count: max(capacity, 1 << 16))
         var produced = 0
         var stream = z_stream()
         guard inflateInit2_(&stream, 16 + MAX_WBITS, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {

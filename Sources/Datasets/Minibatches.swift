@@ -32,7 +32,7 @@ public struct Minibatches: Sequence, IteratorProtocol, Sendable {
     public var batchCount: Int { dropLast ? data.count / batchSize : (data.count + batchSize - 1) / batchSize }
 
     public mutating func next() -> Element? {
-        let end = min(start + batchSize, data.count)
+        let end = Swift.min(start + batchSize, data.count)
         guard end > start, !(dropLast && end - start < batchSize) else { return nil }
         let rows = Array(order[start..<end])
         start = end

@@ -15,10 +15,14 @@ public enum SHA256 {
         state.withUnsafeMutableBufferPointer { h in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
                 bytes.withUnsafeBufferPointer { message in
-                    for block in 0..<fullBlocks { compress(message.baseAddress! + 64 * block, into: h, schedule: w) }
+                    for block in 0..<fullBlocks {
+                        compress(message.baseAddress! + 64 * block, into: h, schedule: w)
+                    }
                 }
                 tail.withUnsafeBufferPointer { padded in
-                    for block in 0..<padded.count / 64 { compress(padded.baseAddress! + 64 * block, into: h, schedule: w) }
+                    for block in 0..<padded.count / 64 {
+                        compress(padded.baseAddress! + 64 * block, into: h, schedule: w)
+                    }
                 }
             }
         }
@@ -31,8 +35,9 @@ public enum SHA256 {
         return String(decoding: digest(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
     }
 
-    /// One 64-byte block: w₀…w₁₅ the block's big-endian words, wₜ = σ₁(wₜ₋₂) + wₜ₋₇ + σ₀(wₜ₋₁₅) + wₜ₋₁₆,
-    /// then 64 rounds of T₁ = h + Σ₁(e) + Ch(e,f,g) + kₜ + wₜ, T₂ = Σ₀(a) + Maj(a,b,c).
+    /// One 64-byte block: w₀…w₁₅ are the block's big-endian words and
+    /// wₜ = σ₁(wₜ₋₂) + wₜ₋₇ + σ₀(wₜ₋₁₅) + wₜ₋₁₆; then 64 rounds of
+    /// T₁ = h + Σ₁(e) + Ch(e, f, g) + kₜ + wₜ, T₂ = Σ₀(a) + Maj(a, b, c), all mod 2³².
     private static func compress(_ block: UnsafePointer<UInt8>, into h: UnsafeMutableBufferPointer<UInt32>,
                                  schedule w: UnsafeMutableBufferPointer<UInt32>) {
         for t in 0..<16 {

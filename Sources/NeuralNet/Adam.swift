@@ -36,22 +36,15 @@ public struct Adam: Optimizer {
         }
     }
 
-    /// One parameter's update, fused into a single pass over p, g, m and v.
+    /// One parameter's update: a single pass over p, g, m and v, sixteen lanes at a time.
     private mutating func apply(_ i: Int, _ gradient: Tensor, stepSize: Float, rootCorrection: Float) {
-        let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
-        let inverseRoot = 1 / rootCorrection
+        let rule = AdamRule(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+                            stepSize: stepSize, inverseRoot: 1 / rootCorrection)
         gradient.withUnsafeBufferPointer { g in
             m[i].withUnsafeMutableBufferPointer { m in
                 v[i].withUnsafeMutableBufferPointer { v in
                     parameters[i].value.withUnsafeMutableBufferPointer { p in
-                        for j in 0..<p.count {
-                            let gj = wd == 0 ? g[j] : g[j] + wd * p[j]
-                            let mj = b1 * m[j] + (1 - b1) * gj
-                            let vj = b2 * v[j] + (1 - b2) * gj * gj
-                            m[j] = mj
-                            v[j] = vj
-                            p[j] -= stepSize * mj / (vj.squareRoot() * inverseRoot + eps)
-                        }
+                        rule.apply(p: p.baseAddress!, g: g.baseAddress!, m: m.baseAddress!, v: v.baseAddress!, count: p.count)
                     }
                 }
             }
@@ -65,5 +58,46 @@ public struct Adam: Optimizer {
         step = state.step
         m = state.slots["m"]!
         v = state.slots["v"]!
+    }
+}
+
+/// Adam's elementwise rule with the step's constants.
+struct AdamRule {
+    let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+    let stepSize: Float, inverseRoot: Float
+
+    /// Updates `count` elements; large tensors are split over the cores (the rule is elementwise,
+    /// so any split gives the same bits).
+    func apply(p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+               v: UnsafeMutablePointer<Float>, count: Int) {
+        parallelRanges(count) { range in applyRange(p: p, g: g, m: m, v: v, range) }
+    }
+
+    private func applyRange(p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+                            v: UnsafeMutablePointer<Float>, _ range: Range<Int>) {
+        typealias V = SIMD16<Float>
+        let (b1, b2, c1, c2) = (V(repeating: beta1), V(repeating: beta2), V(repeating: 1 - beta1), V(repeating: 1 - beta2))
+        let (eps, wd, lr, ir) = (V(repeating: epsilon), V(repeating: weightDecay), V(repeating: stepSize), V(repeating: inverseRoot))
+        var j = range.lowerBound
+        while j + 16 <= range.upperBound {
+            let pj = UnsafeRawPointer(p + j).loadUnaligned(as: V.self)
+            var gj = UnsafeRawPointer(g + j).loadUnaligned(as: V.self)
+            if weightDecay != 0 { gj += wd * pj }
+            let mj = b1 * UnsafeRawPointer(m + j).loadUnaligned(as: V.self) + c1 * gj
+            let vj = b2 * UnsafeRawPointer(v + j).loadUnaligned(as: V.self) + c2 * gj * gj
+            UnsafeMutableRawPointer(m + j).storeBytes(of: mj, as: V.self)
+            UnsafeMutableRawPointer(v + j).storeBytes(of: vj, as: V.self)
+            UnsafeMutableRawPointer(p + j).storeBytes(of: pj - lr * mj / (vj.squareRoot() * ir + eps), as: V.self)
+            j += 16
+        }
+        while j < range.upperBound {
+            let gj = weightDecay != 0 ? g[j] + weightDecay * p[j] : g[j]
+            let mj = beta1 * m[j] + (1 - beta1) * gj
+            let vj = beta2 * v[j] + (1 - beta2) * gj * gj
+            m[j] = mj
+            v[j] = vj
+            p[j] -= stepSize * mj / (vj.squareRoot() * inverseRoot + epsilon)
+            j += 1
+        }
     }
 }

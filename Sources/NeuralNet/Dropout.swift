@@ -14,7 +14,7 @@ public struct Dropout: Sendable {
         guard context.mode == .training, rate > 0 else { return x }
         let keep = 1 - rate, scale = 1 / keep
         let mask = Tensor(shape: x.shape, unsafeUninitialized: { m in
-            for i in 0..<m.count { m[i] = context.random.uniform() < keep ? scale : 0 }
+            for i in 0..<m.count { m[i] = context.dropout.uniform() < keep ? scale : 0 }
         })
         return x * x.tape.constant(mask)
     }

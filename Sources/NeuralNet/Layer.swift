@@ -18,15 +18,26 @@ public enum Mode: Sendable {
     case training, evaluation
 }
 
-/// What a forward pass needs besides its input: the mode and a random stream for dropout.
-/// (Evaluation never draws from the stream.)
+/// What a forward pass needs besides its input: the mode, and the random streams it draws from
+/// in training: one for dropout masks, one for noise (reparameterisation ε, the universal
+/// approximator's η, prior draws). Evaluation draws from neither.
 public struct ForwardContext {
     public var mode: Mode
-    public var random: RandomStream
+    public var dropout: RandomStream
+    public var noise: RandomStream
+    /// In evaluation, whether stochastic encoders still sample z (for a validation ELBO) rather
+    /// than return their mean.
+    public var samplesPosterior = false
 
-    public init(mode: Mode, random: RandomStream = RandomStream(seed: 0, purpose: "unused")) {
+    public init(mode: Mode, seed: UInt64 = 0) {
+        self.init(mode: mode, dropout: RandomStream(seed: seed, purpose: "dropout"),
+                  noise: RandomStream(seed: seed, purpose: "noise"))
+    }
+
+    public init(mode: Mode, dropout: RandomStream, noise: RandomStream) {
         self.mode = mode
-        self.random = random
+        self.dropout = dropout
+        self.noise = noise
     }
 
     public static var evaluation: ForwardContext { ForwardContext(mode: .evaluation) }

@@ -82,7 +82,8 @@ extension Variable {
 public func pairwiseSquaredDistances(_ x: Variable, _ y: Variable) -> Variable {
     let xx = x.squared().sum(alongAxis: 1)                         // [n, 1]
     let yy = y.squared().sum(alongAxis: 1).reshaped([1, y.shape[0]])  // [1, m]
-    return xx + yy - matmul(x, y, transposeB: true) * 2
+    // [n, m] + [n, 1] (a column) + [1, m] (a row): each sum broadcasts one operand.
+    return matmul(x, y, transposeB: true) * -2 + xx + yy
 }
 
 /// The unbiased estimate of MMD² between samples x [n, d] and y [m, d] under `kernel`:

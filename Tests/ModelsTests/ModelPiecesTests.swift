@@ -1,0 +1,42 @@
+import Models
+import NeuralNet
+import TensorCore
+import XCTest
+
+final class ModelPiecesTests: XCTestCase {
+    func testFittedGaussianRecoversMeanAndCovariance() {
+        var rng = RandomStream(seed: 1, purpose: "codes")
+        // x = A·ε + μ with A lower-triangular: covariance A·Aᵀ.
+        let a = Tensor(shape: [2, 2], scalars: [2, 0, 1, 0.5])
+        let eps = Tensor.normal([50_000, 2], using: &rng)
+        let codes = Tensor.matmul(eps, a, transposeB: true) + Tensor(shape: [2], scalars: [3, -1])
+        let fitted = FittedGaussian(fitting: codes)
+        XCTAssertEqual(fitted.mean.scalars[0], 3, accuracy: 0.05)
+        XCTAssertEqual(fitted.mean.scalars[1], -1, accuracy: 0.05)
+        for (l, e) in zip(fitted.cholesky.scalars, a.scalars) { XCTAssertEqual(l, e, accuracy: 0.05) }
+        let s = fitted.sample(50_000, using: &rng)
+        XCTAssertEqual(s.mean(alongAxis: 0).scalars[0], 3, accuracy: 0.05)
+    }
+
+    func testPriorsSampleWhereTheySay() {
+        var rng = RandomStream(seed: 2, purpose: "prior")
+        let g = Prior.gaussian(std: 5).sample(20_000, dimension: 3, using: &rng)
+        XCTAssertEqual(g.squared().mean().squareRoot(), 5, accuracy: 0.1)
+        let mixture = Prior.mixture(components: 10, radius: 4, std: 0.1)
+        let m = mixture.sample(100, dimension: 2, labels: Array(repeating: 0, count: 100), using: &rng)
+        XCTAssertEqual(m.mean(alongAxis: 0).scalars[0], 4, accuracy: 0.05)    // component 0 at angle 0
+        XCTAssertEqual(m.mean(alongAxis: 0).scalars[1], 0, accuracy: 0.05)
+        let roll = Prior.swissRoll(radius: 1, classes: 10).sample(1000, dimension: 2, using: &rng)
+        XCTAssertLessThanOrEqual(roll.squared().sum(alongAxis: 1).scalars.max()!, 1.0001)
+    }
+
+    func testConditionalModelsSampleLabelsWithTheTrainingFrequencies() {
+        let model = makeModel("cvae", smallConfig(hidden: [16]))
+        let labels = Array(repeating: 2, count: 300) + Array(repeating: 5, count: 100)
+        model.fitGenerator(images: Tensor.zeros([400, 784]), labels: labels)
+        var rng = RandomStream(seed: 3, purpose: "labels")
+        let drawn = model.sampleLabels(4000, using: &rng)
+        XCTAssertEqual(Set(drawn), [2, 5])
+        XCTAssertEqual(Float(drawn.filter { $0 == 2 }.count) / 4000, 0.75, accuracy: 0.03)
+    }
+}
