@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
         .library(name: "Datasets", targets: ["Datasets"]),
         .library(name: "Models", targets: ["Models"]),
+        .library(name: "ResultStore", targets: ["ResultStore"]),
         .library(name: "Training", targets: ["Training"]),
     ],
     dependencies: [
@@ -32,6 +33,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: optimizedKernels),
         .target(name: "Datasets", dependencies: ["TensorCore", "_CZlib"], swiftSettings: optimizedKernels),
         .target(name: "Models", dependencies: ["NeuralNet"]),
+        .target(name: "ResultStore", dependencies: ["TensorCore", "_CHDF5Shim"]),
         .target(name: "Training", dependencies: ["Models", "Datasets"]),
         .target(name: "AELabCLI", dependencies: [
             "TensorCore", "NeuralNet", "Datasets", "Models", "Training",
@@ -39,11 +41,12 @@ let package = Package(
         ]),
         .executableTarget(name: "aelab", dependencies: ["AELabCLI"]),
         .executableTarget(name: "aelab-bench", dependencies: [
-            "TensorCore", "NeuralNet", "_CBLAS",
+            "TensorCore", "NeuralNet", "Datasets", "Models", "Training",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_CHDF5Shim"]),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "ResultStoreTests", dependencies: ["ResultStore"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Training", "Datasets"]),

@@ -46,7 +46,7 @@ struct CoreBench: ParsableCommand {
         print("sgemm shapes (m × n × k)            GFLOP/s    µs/call")
         var gemmBound = 0.0
         for s in shapes {
-            let t = s.time(iterations: iterations, warmup: warmup, using: &rng)
+            let t = s.time(iterations: iterations, warmup: warmup)
             gemmBound += t
             print(pad(s.name, 22) + pad("\(s.m)×\(s.n)×\(s.k)", 16) + pad(String(format: "%8.1f", s.flops / t / 1e9), 10) + String(format: "%9.0f", t * 1e6))
         }
@@ -97,7 +97,7 @@ struct GemmShape {
 
     func call() { _ = Tensor.matmul(a, b, transposeA: transposeA, transposeB: transposeB) }
 
-    func time(iterations: Int, warmup: Int, using rng: inout RandomStream) -> Double {
+    func time(iterations: Int, warmup: Int) -> Double {
         timeMedian(iterations: iterations, warmup: warmup) { call() }
     }
 }

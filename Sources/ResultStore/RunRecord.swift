@@ -1,0 +1,181 @@
+import TensorCore
+
+/// Everything a run file holds (format `aelab-run/1`, layout in ../shared/DESIGN.md and
+/// docs/run-file.md). A value: build it, then `RunFile.write(_:to:)` it; `RunFile.read(_:)`
+/// gives it back.
+public struct RunRecord: Sendable, Equatable {
+    public var attributes: RunAttributes
+    /// /metrics/train/NAME and /metrics/validation/NAME: float64 [epochs].
+    public var trainMetrics: [String: [Double]]
+    public var validationMetrics: [String: [Double]]
+    /// /eval/parzen (absent until evaluated).
+    public var parzen: ParzenRecord?
+    /// /eval/NAME for further scalar results (e.g. "importance_sampled_ll"): attributes only.
+    public var evaluations: [String: [String: Double]]
+    /// /weights/NETWORK/…
+    public var networks: [NetworkRecord]
+    /// /samples/generated: float32 [k, pixels] (a few, for figures); nil if none.
+    public var generatedSamples: Tensor?
+    /// /checkpoint/…: what resuming needs.
+    public var checkpoint: CheckpointRecord?
+
+    public init(attributes: RunAttributes, trainMetrics: [String: [Double]] = [:],
+                validationMetrics: [String: [Double]] = [:], parzen: ParzenRecord? = nil,
+                evaluations: [String: [String: Double]] = [:], networks: [NetworkRecord] = [],
+                generatedSamples: Tensor? = nil, checkpoint: CheckpointRecord? = nil) {
+        self.attributes = attributes
+        self.trainMetrics = trainMetrics
+        self.validationMetrics = validationMetrics
+        self.parzen = parzen
+        self.evaluations = evaluations
+        self.networks = networks
+        self.generatedSamples = generatedSamples
+        self.checkpoint = checkpoint
+    }
+}
+
+/// The root attributes.
+public struct RunAttributes: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        /// Training (and evaluation) finished.
+        case complete
+        /// Stopped with `failure` as the reason (e.g. a diverging loss); the sweep went on.
+        case failed
+        /// A checkpoint of a run still in progress.
+        case running
+    }
+
+    public var experiment: String
+    public var runID: String
+    public var model: String
+    public var latentDim: Int
+    public var dropout: Double
+    public var seed: Int
+    public var dataset: String
+    public var status: Status
+    public var failure: String
+    /// The resolved run configuration, as JSON.
+    public var spec: String
+    /// ISO 8601 times.
+    public var started: String
+    public var finished: String
+    public var aelabVersion: String
+
+    public init(experiment: String, runID: String, model: String, latentDim: Int, dropout: Double, seed: Int,
+                dataset: String, status: Status, failure: String = "", spec: String, started: String,
+                finished: String = "", aelabVersion: String) {
+        self.experiment = experiment
+        self.runID = runID
+        self.model = model
+        self.latentDim = latentDim
+        self.dropout = dropout
+        self.seed = seed
+        self.dataset = dataset
+        self.status = status
+        self.failure = failure
+        self.spec = spec
+        self.started = started
+        self.finished = finished
+        self.aelabVersion = aelabVersion
+    }
+}
+
+/// /eval/parzen.
+public struct ParzenRecord: Sendable, Equatable {
+    public var logLikelihood: Double
+    public var standardError: Double
+    public var sigma: Double
+    public var generatedSamples: Int
+    public var testPoints: Int
+    /// float64 datasets: the σ grid, the mean validation log-likelihood at each σ, and the
+    /// per-point test log-likelihoods at the chosen σ.
+    public var sigmaGrid: [Double]
+    public var sigmaValidationLL: [Double]
+    public var testLL: [Double]
+
+    public init(logLikelihood: Double, standardError: Double, sigma: Double, generatedSamples: Int, testPoints: Int,
+                sigmaGrid: [Double], sigmaValidationLL: [Double], testLL: [Double]) {
+        self.logLikelihood = logLikelihood
+        self.standardError = standardError
+        self.sigma = sigma
+        self.generatedSamples = generatedSamples
+        self.testPoints = testPoints
+        self.sigmaGrid = sigmaGrid
+        self.sigmaValidationLL = sigmaValidationLL
+        self.testLL = testLL
+    }
+}
+
+/// /weights/NETWORK: the layers of one MLP, in the layout of torch.nn.Linear, and what a PyTorch
+/// user needs to rebuild it (attributes on the group).
+public struct NetworkRecord: Sendable, Equatable {
+    public var name: String
+    /// Layer sizes, input first (e.g. [784, 1200, 1200, 8]).
+    public var layerSizes: [Int]
+    /// Hidden activation ("relu", …) and output activation ("identity", "sigmoid").
+    public var activation: String
+    public var outputActivation: String
+    public var dropout: Double
+    /// Extra inputs concatenated to the data input, in order, e.g. ["one_hot:10", "noise:8"].
+    public var extraInputs: [String]
+    /// /weights/NETWORK/LAYER/NAME, e.g. ("layer0", "weight", [1200, 784]) — float32.
+    public var tensors: [NamedTensor]
+    /// Non-trainable state, e.g. batch-norm running statistics ("norm0", "running_mean").
+    public var buffers: [NamedTensor]
+
+    public init(name: String, layerSizes: [Int], activation: String, outputActivation: String, dropout: Double,
+                extraInputs: [String] = [], tensors: [NamedTensor], buffers: [NamedTensor] = []) {
+        self.name = name
+        self.layerSizes = layerSizes
+        self.activation = activation
+        self.outputActivation = outputActivation
+        self.dropout = dropout
+        self.extraInputs = extraInputs
+        self.tensors = tensors
+        self.buffers = buffers
+    }
+}
+
+/// A tensor stored at GROUP/NAME under its parent.
+public struct NamedTensor: Sendable, Equatable {
+    public var group: String
+    public var name: String
+    public var value: Tensor
+    public init(group: String, name: String, value: Tensor) {
+        self.group = group
+        self.name = name
+        self.value = value
+    }
+}
+
+/// /checkpoint: the state that lets an interrupted run continue exactly.
+public struct CheckpointRecord: Sendable, Equatable {
+    /// Completed epochs.
+    public var epoch: Int
+    /// One per phase, in phase order: /checkpoint/optimizers/PHASE (attribute step; datasets
+    /// m_0, m_1, …, v_0, … per parameter, float32).
+    public var optimizers: [OptimizerRecord]
+    /// /checkpoint/random/NAME: uint64 [4] (xoshiro state), e.g. "shuffle", "dropout", "noise".
+    public var randomStreams: [String: [UInt64]]
+    /// Further tensors of the model's state (e.g. the AE's fitted code Gaussian, label frequencies).
+    public var extra: [NamedTensor]
+
+    public init(epoch: Int, optimizers: [OptimizerRecord], randomStreams: [String: [UInt64]], extra: [NamedTensor] = []) {
+        self.epoch = epoch
+        self.optimizers = optimizers
+        self.randomStreams = randomStreams
+        self.extra = extra
+    }
+}
+
+public struct OptimizerRecord: Sendable, Equatable {
+    public var phase: String
+    public var step: Int
+    /// Slot name ("m", "v") -> one tensor per parameter, in parameter order.
+    public var slots: [String: [Tensor]]
+    public init(phase: String, step: Int, slots: [String: [Tensor]]) {
+        self.phase = phase
+        self.step = step
+        self.slots = slots
+    }
+}
