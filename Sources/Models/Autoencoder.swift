@@ -114,8 +114,7 @@ public final class Autoencoder {
 
     /// Decoded images (pixel means in [0, 1]) of codes z.
     public func decode(_ z: Tensor, labels: [Int]) -> Tensor {
-        var context = ForwardContext.evaluation
-        return withoutGradient { tape in decoder(tape.constant(z), labels: labels, &context).value.sigmoid() }
+        decode(logitsOf: z, labels: labels).sigmoid()
     }
 
     /// Reconstructions of images.

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The comparison of an experiment's runs, in the formats `aelab compare` writes.
+public struct Comparison: Sendable, Codable {
+    public var experiment: String
+    public var tables: [ComparisonTable]
+    public var runs: [RunSummary]
+
+    public init(experiment: String, runs: [RunSummary], modelOrder: [String] = []) {
+        self.experiment = experiment
+        self.runs = runs.sorted { $0.runID < $1.runID }
+        tables = Array(Set(runs.map(\.dataset))).sorted().map { ComparisonTable(dataset: $0, runs: runs, modelOrder: modelOrder) }
+    }
+
+    public enum Format: String, CaseIterable, Sendable {
+        case table, markdown, csv, json
+    }
+
+    public func render(_ format: Format) throws -> String {
+        switch format {
+        case .table: return text(markdown: false)
+        case .markdown: return text(markdown: true)
+        case .csv: return csv
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        }
+    }
+
+    // MARK: text tables
+
+    private func text(markdown: Bool) -> String {
+        var out = ""
+        for table in tables {
+            let title = "Parzen log-likelihood of \(table.dataset) test images (nats, mean ± standard error over test points; * best of its column)"
+            out += (markdown ? "### " : "") + title + "\n\n"
+            var rows = [["model"] + table.columns.map(\.label)]
+            for model in table.models {
+                rows.append([model] + table.cells[model]!.map { $0.map(Self.cellText) ?? "—" })
+            }
+            for b in table.baselines {
+                rows.append([Self.baselineName(b.model), b.parzen.map { Self.llText($0, b.parzenStandardError) } ?? "—"]
+                            + Array(repeating: "", count: max(table.columns.count - 1, 0)))
+            }
+            for r in table.references {
+                rows.append(["\(r.name) (Makhzani et al. 2015)", Self.llText(r.logLikelihood, r.standardError)]
+                            + Array(repeating: "", count: max(table.columns.count - 1, 0)))
+            }
+            out += Self.grid(rows, markdown: markdown) + "\n"
+            let failures = table.models.flatMap { table.cells[$0]!.compactMap { $0 }.flatMap(\.failures) }
+            if !failures.isEmpty { out += "failed runs:\n" + failures.map { "  \($0)\n" }.joined() + "\n" }
+        }
+        out += (markdown ? "### " : "") + "Runs\n\n"
+        var rows = [["run", "status", "epochs", "time", "valid. reconstruction", "Parzen LL", "σ", "importance-sampled LL"]]
+        for r in runs where !r.model.hasPrefix("baseline") {
+            rows.append([r.runID, r.status == "failed" ? "failed: \(r.failure)" : r.status, "\(r.epochs)",
+                         Self.duration(r.trainingSeconds), r.reconstruction.map { String(format: "%.2f", $0) } ?? "—",
+                         r.parzen.map { Self.llText($0, r.parzenStandardError) } ?? "—",
+                         r.sigma.map { String(format: "%.3f", $0) } ?? "—",
+                         r.importanceSampled.map { String(format: "%.2f", $0) } ?? "—"])
+        }
+        return out + Self.grid(rows, markdown: markdown)
+    }
+
+    static func cellText(_ c: Cell) -> String {
+        guard let mean = c.mean else { return "failed" }
+        var s = (c.isBest ? "*" : "") + llText(mean, c.standardError)
+        if let spread = c.seedSpread { s += String(format: " [sd %.1f over %d seeds]", spread, c.seeds) }
+        return s
+    }
+
+    static func llText(_ ll: Double, _ se: Double?) -> String {
+        String(format: "%.1f", ll) + (se.map { String(format: " ± %.1f", $0) } ?? "")
+    }
+
+    static func baselineName(_ model: String) -> String {
+        switch model {
+        case "baseline-train": return "baseline: training images as samples"
+        case "baseline-gaussian": return "baseline: Gaussian fitted to pixels"
+        default: return model
+        }
+    }
+
+    static func duration(_ s: Double) -> String {
+        let t = Int(s.rounded())
+        return t >= 3600 ? String(format: "%dh%02dm", t / 3600, t % 3600 / 60) : String(format: "%dm%02ds", t / 60, t % 60)
+    }
+
+    /// Aligned columns, or a Markdown pipe table.
+    static func grid(_ rows: [[String]], markdown: Bool) -> String {
+        let widths = (0..<(rows.map(\.count).max() ?? 0)).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        func line(_ row: [String]) -> String {
+            let cells = row.enumerated().map { c, s in s.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+            return markdown ? "| " + cells.joined(separator: " | ") + " |" : cells.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        var lines = [line(rows[0])]
+        if markdown { lines.append("|" + widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "|") + "|") }
+        lines += rows.dropFirst().map(line)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: CSV (one row per run)
+
+    var csv: String {
+        let header = "run_id,model,dataset,latent_dim,dropout,seed,status,failure,epochs,training_seconds,validation_reconstruction,parzen_ll,parzen_se,sigma,importance_sampled_ll"
+        func field(_ s: String) -> String {
+            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        }
+        func number(_ x: Double?) -> String { x.map { String($0) } ?? "" }
+        let rows = runs.map { r in
+            [field(r.runID), field(r.model), field(r.dataset), "\(r.latentDim)", number(r.dropout), "\(r.seed)", r.status,
+             field(r.failure), "\(r.epochs)", number(r.trainingSeconds), number(r.reconstruction), number(r.parzen),
+             number(r.parzenStandardError), number(r.sigma), number(r.importanceSampled)].joined(separator: ",")
+        }
+        return ([header] + rows).joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Report
+import ResultStore
+import XCTest
+
+final class ComparisonTests: XCTestCase {
+    func summary(_ model: String, z: Int, d: Double, seed: Int = 1, ll: Double?, se: Double = 2,
+                 failure: String = "") -> RunSummary {
+        var a = RunAttributes(experiment: "x", runID: "\(model)-z\(z)-d\(d)-s\(seed)", model: model, latentDim: z,
+                              dropout: d, seed: seed, dataset: "mnist", status: ll == nil ? .failed : .complete,
+                              failure: failure, spec: "{}", started: "", aelabVersion: "test")
+        a.finished = ""
+        var record = RunRecord(attributes: a, trainMetrics: ["seconds": [60, 60]], validationMetrics: ["reconstruction": [90, 80]])
+        if let ll {
+            record.parzen = ParzenRecord(logLikelihood: ll, standardError: se, sigma: 0.2, generatedSamples: 10, testPoints: 10,
+                                         sigmaGrid: [0.2], sigmaValidationLL: [ll], testLL: [ll])
+        }
+        return RunSummary(record)
+    }
+
+    func testCellsBestMarksSeedsAndFailures() throws {
+        let runs = [summary("ae", z: 8, d: 0, ll: 200), summary("aae", z: 8, d: 0, ll: 330), summary("aae", z: 8, d: 0, seed: 2, ll: 340),
+                    summary("vae", z: 2, d: 0, ll: nil, failure: "diverged at epoch 3"), summary("ae", z: 2, d: 0, ll: 150)]
+        let table = ComparisonTable(dataset: "mnist", runs: runs, modelOrder: ["ae", "vae", "aae"])
+        XCTAssertEqual(table.models, ["ae", "vae", "aae"])
+        XCTAssertEqual(table.columns.map(\.label), ["z=2 d=0", "z=8 d=0"])
+        let aae = table.cells["aae"]![1]!
+        XCTAssertEqual(aae.mean, 335)
+        XCTAssertEqual(aae.seeds, 2)
+        XCTAssertEqual(aae.seedSpread!, (50.0).squareRoot(), accuracy: 1e-9)
+        XCTAssertTrue(aae.isBest)
+        XCTAssertFalse(table.cells["ae"]![1]!.isBest)
+        XCTAssertTrue(table.cells["ae"]![0]!.isBest)            // the failed VAE cannot be best
+        XCTAssertNil(table.cells["vae"]![0]!.mean)
+        XCTAssertEqual(table.cells["vae"]![0]!.failures, ["vae-z2-d0.0-s1: diverged at epoch 3"])
+        XCTAssertNil(table.cells["vae"]![1])
+        XCTAssertEqual(table.references.first?.name, "DBN")
+
+        let comparison = Comparison(experiment: "x", runs: runs, modelOrder: ["ae", "vae", "aae"])
+        let text = try comparison.render(.table)
+        XCTAssertTrue(text.contains("*335.0 ± 2.0 [sd 7.1 over 2 seeds]"), text)
+        XCTAssertTrue(text.contains("AAE (paper) (Makhzani et al. 2015)  340.0 ± 2.0"), text)
+        XCTAssertTrue(text.contains("failed: diverged at epoch 3"), text)
+        let markdown = try comparison.render(.markdown)
+        XCTAssertTrue(markdown.contains("| model"), markdown)
+
+        let csv = try comparison.render(.csv).split(separator: "\n")
+        XCTAssertEqual(csv.count, 1 + runs.count)
+        XCTAssertEqual(csv[0].split(separator: ",").count, 15)
+        let json = try JSONSerialization.jsonObject(with: Data(try comparison.render(.json).utf8)) as! [String: Any]
+        XCTAssertEqual((json["runs"] as! [Any]).count, runs.count)
+    }
+}
