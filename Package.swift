@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["NeuralNet"]),
         .target(name: "ResultStore", dependencies: ["TensorCore", "_CHDF5Shim"]),
         .target(name: "Evaluation", dependencies: ["TensorCore"], swiftSettings: optimizedKernels),
-        .target(name: "Report", dependencies: ["ResultStore"]),
+        .target(name: "Report", dependencies: ["ResultStore", "_CZlib"]),
         .target(name: "Experiments", dependencies: ["Models", "Training", "Datasets", "ResultStore", "Evaluation"]),
         .target(name: "Training", dependencies: ["Models", "Datasets"]),
         .target(name: "AELabCLI", dependencies: [

@@ -18,6 +18,8 @@ public struct RunRecord: Sendable, Equatable {
     public var generatedSamples: Tensor?
     /// /checkpoint/…: what resuming needs.
     public var checkpoint: CheckpointRecord?
+    /// /figures/NAME: float32 tensors the report draws (see `FigureData` for the names).
+    public var figures: [String: Tensor] = [:]
 
     public init(attributes: RunAttributes, trainMetrics: [String: [Double]] = [:],
                 validationMetrics: [String: [Double]] = [:], parzen: ParzenRecord? = nil,
@@ -178,4 +180,21 @@ public struct OptimizerRecord: Sendable, Equatable {
         self.step = step
         self.slots = slots
     }
+}
+
+/// The names of the tensors under /figures, written by the runner after training.
+public enum FigureData {
+    /// [k, pixels]: test images, and their reconstructions (same order).
+    public static let originals = "originals"
+    public static let reconstructions = "reconstructions"
+    /// [g·g, pixels]: decoded codes on a g × g grid over ±2 prior scales, row-major with the
+    /// first latent coordinate varying along a row (2-D latents only); `manifold_axis` [g] holds
+    /// the grid's coordinates.
+    public static let manifold = "manifold"
+    public static let manifoldAxis = "manifold_axis"
+    /// [n, latent]: codes of test images, `code_labels` [n] their classes (as floats), and
+    /// `prior_samples` [m, latent] draws from the prior, for the latent scatter.
+    public static let codes = "codes"
+    public static let codeLabels = "code_labels"
+    public static let priorSamples = "prior_samples"
 }
