@@ -11,7 +11,7 @@ extension Autoencoder {
         networks.map { name, layer in
             let mlp: MLP, extra: [String], output: String
             switch layer {
-            case let encoder as Encoder:
+            case let encoder as EncoderNetwork:
                 mlp = encoder.network
                 extra = (encoder.classes > 0 ? ["one_hot:\(encoder.classes)"] : [])
                     + (encoder.noiseDimension > 0 ? ["noise:\(encoder.noiseDimension)"] : [])
@@ -51,7 +51,7 @@ extension Autoencoder {
                 }
                 parameter.value = t.value
             }
-            let norms = (layer as? Encoder)?.network.norms ?? (layer as? ConditionedMLP)?.network.norms ?? []
+            let norms = (layer as? EncoderNetwork)?.network.norms ?? (layer as? ConditionedMLP)?.network.norms ?? []
             for (i, norm) in norms.enumerated() {
                 guard let mean = record.buffers.first(where: { $0.group == "norm\(i)" && $0.name == "running_mean" }),
                       let variance = record.buffers.first(where: { $0.group == "norm\(i)" && $0.name == "running_var" }) else {

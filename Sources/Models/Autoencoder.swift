@@ -34,7 +34,7 @@ extension ModelFamily {
 public final class Autoencoder {
     public let family: any ModelFamily.Type
     public let config: ModelConfig
-    public let encoder: Encoder
+    public let encoder: EncoderNetwork
     public let decoder: ConditionedMLP
     public let discriminator: ConditionedMLP?
     public let reconstruction: ReconstructionLoss
@@ -49,7 +49,7 @@ public final class Autoencoder {
         self.family = family
         self.config = config
         let classes = family.isConditional ? config.classes : 0
-        encoder = Encoder(inputs: config.inputs, hidden: config.hidden, latent: config.latent,
+        encoder = EncoderNetwork(inputs: config.inputs, hidden: config.hidden, latent: config.latent,
                           head: config.encoderHead ?? family.defaultHead,
                           classes: family.conditionsEncoder ? config.classes : 0,
                           noiseDimension: config.noiseDimension, activation: config.activation,

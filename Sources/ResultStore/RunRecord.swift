@@ -112,13 +112,14 @@ public struct ParzenRecord: Sendable, Equatable {
 /// user needs to rebuild it (attributes on the group).
 public struct NetworkRecord: Sendable, Equatable {
     public var name: String
-    /// Layer sizes, input first (e.g. [784, 1200, 1200, 8]).
+    /// Layer sizes, input first (e.g. [784, 1200, 1200, 8]); the input width includes the extra inputs.
     public var layerSizes: [Int]
     /// Hidden activation ("relu", …) and output activation ("identity", "sigmoid").
     public var activation: String
     public var outputActivation: String
     public var dropout: Double
-    /// Extra inputs concatenated to the data input, in order, e.g. ["one_hot:10", "noise:8"].
+    /// Extra inputs concatenated to the data input, in order, e.g. ["one_hot:10", "noise:8"]; stored
+    /// comma-joined, so an item may not be empty or hold a comma.
     public var extraInputs: [String]
     /// /weights/NETWORK/LAYER/NAME, e.g. ("layer0", "weight", [1200, 784]) — float32.
     public var tensors: [NamedTensor]

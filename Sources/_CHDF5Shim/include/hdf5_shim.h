@@ -15,6 +15,16 @@ hid_t aelab_h5t_native_int64(void);
 hid_t aelab_h5t_native_uint8(void);
 hid_t aelab_h5t_c_s1(void);
 hid_t aelab_h5p_dataset_create(void);
+/* Added for ResultStore: explicit little-endian file types, 64-bit unsigned memory type,
+   variable-length string size, and the file-access property-list class. */
+hid_t aelab_h5t_native_uint64(void);
+hid_t aelab_h5t_ieee_f32le(void);
+hid_t aelab_h5t_ieee_f64le(void);
+hid_t aelab_h5t_std_i64le(void);
+hid_t aelab_h5t_std_u64le(void);
+size_t aelab_h5t_variable(void);
+hid_t aelab_h5p_file_access(void);
+hid_t aelab_h5e_default(void);
 /* Silences HDF5's own error printing: errors are reported by the caller, once. */
 void aelab_h5_silence_errors(void);
 #endif

@@ -22,7 +22,7 @@ public struct EncoderOutput {
 
 /// The encoder q(z | x [, y]): an MLP over the image (and the label's one-hot, and the noise η),
 /// with one of three heads.
-public final class Encoder: Layer {
+public final class EncoderNetwork: Layer {
     public let head: EncoderHead
     public let latent: Int
     public let classes: Int

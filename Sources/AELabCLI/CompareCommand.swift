@@ -1,0 +1,47 @@
+import ArgumentParser
+import Experiments
+import Foundation
+import Report
+import ResultStore
+
+/// `aelab compare`: the comparison tables of an experiment's results.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Print the comparison tables of an experiment's runs.",
+        discussion: """
+        RESULTS is an experiment's folder (e.g. results/mnist-sweep): every run file under runs/ and
+        baselines/ is read. The first table has the Parzen log-likelihood of the test images, models as
+        rows and (latent, dropout) as columns, the best of each column marked with *; on MNIST the AAE
+        paper's published values follow as reference rows. The second lists every run with its
+        validation reconstruction, σ, importance-sampled log-likelihood (VAEs) and training time.
+        CSV has one row per run; JSON has the tables and the runs.
+        """
+    )
+
+    @Argument(help: "An experiment's results folder (RESULTS/NAME).") var folder: String
+    @Option(help: "table, markdown, csv or json.") var format: Comparison.Format = .table
+
+    func run() throws {
+        try Self.printComparison(folder: folder, experiment: nil, modelOrder: [], format: format)
+    }
+
+    /// Reads every run file of `folder` (summaries only) and prints the comparison.
+    static func printComparison(folder: String, experiment: String?, modelOrder: [String], format: Comparison.Format) throws {
+        let paths = RunPaths(folder: folder)
+        let files = paths.allRunFiles()
+        guard !files.isEmpty else { throw failure("\(folder): no run files under runs/ or baselines/ (run 'aelab run SPEC' first)") }
+        var records: [RunRecord] = []
+        for file in files {
+            do { records.append(try RunFile.read(file, parts: .summary)) } catch {
+                FileHandle.standardError.write("warning: skipping \(error)\n".data(using: .utf8)!)
+            }
+        }
+        let name = experiment ?? records.first?.attributes.experiment ?? (folder as NSString).lastPathComponent
+        let order = modelOrder.isEmpty ? ["ae", "vae", "cvae", "aae", "caae", "wae-gan", "wae-mmd"] : modelOrder
+        let comparison = Comparison(experiment: name, runs: records.map(RunSummary.init), modelOrder: order)
+        FileHandle.standardOutput.write(try comparison.render(format).data(using: .utf8)!)
+    }
+}
+
+extension Comparison.Format: ExpressibleByArgument {}

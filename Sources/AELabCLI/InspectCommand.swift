@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import ResultStore
+
+/// `aelab inspect`: a run file, readably.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Print what a run file holds: attributes, per-epoch metrics, evaluation, networks.")
+
+    @Argument(help: "A run file (RUN.h5).") var file: String
+    @Flag(help: "Also print the resolved configuration (JSON).") var spec = false
+
+    func run() throws {
+        let r: RunRecord
+        do { r = try RunFile.read(file) } catch { throw failure("\(error)") }
+        let a = r.attributes
+        emit("\(file)  (\(RunFile.format))")
+        emit("  run        \(a.runID) of experiment \(a.experiment)")
+        emit("  model      \(a.model), latent \(a.latentDim), dropout \(a.dropout), seed \(a.seed), dataset \(a.dataset)")
+        emit("  status     \(a.status.rawValue)\(a.failure.isEmpty ? "" : ": " + a.failure)")
+        emit("  time       \(a.started) → \(a.finished.isEmpty ? "—" : a.finished)  (AELab \(a.aelabVersion))")
+        let epochs = r.trainMetrics.values.map(\.count).max() ?? 0
+        if epochs > 0 {
+            emit("  metrics    \(epochs) epochs (last epoch):")
+            for (name, values) in r.trainMetrics.sorted(by: { $0.key < $1.key }) { emit("    train/\(name) = \(fmt(values.last))") }
+            for (name, values) in r.validationMetrics.sorted(by: { $0.key < $1.key }) { emit("    validation/\(name) = \(fmt(values.last))") }
+        }
+        if let p = r.parzen {
+            emit("  parzen     \(fmt(p.logLikelihood)) ± \(fmt(p.standardError)) nats at σ = \(fmt(p.sigma)) (\(p.generatedSamples) samples, \(p.testPoints) test points)")
+            emit("             σ grid: " + zip(p.sigmaGrid, p.sigmaValidationLL).map { "\(fmt($0)): \(fmt($1))" }.joined(separator: ", "))
+        }
+        for (name, values) in r.evaluations.sorted(by: { $0.key < $1.key }) {
+            emit("  \(name): " + values.sorted { $0.key < $1.key }.map { "\($0.key) \(fmt($0.value))" }.joined(separator: ", "))
+        }
+        for n in r.networks {
+            emit("  network    \(n.name): \(n.layerSizes.map(String.init).joined(separator: "-")), \(n.activation) → \(n.outputActivation), dropout \(n.dropout)"
+                 + (n.extraInputs.isEmpty ? "" : ", extra inputs \(n.extraInputs.joined(separator: ", "))"))
+        }
+        if let s = r.generatedSamples { emit("  samples    \(s.shape)") }
+        if !r.figures.isEmpty { emit("  figures    " + r.figures.keys.sorted().map { "\($0) \(r.figures[$0]!.shape)" }.joined(separator: ", ")) }
+        if let c = r.checkpoint { emit("  checkpoint epoch \(c.epoch), phases \(c.optimizers.map(\.phase).joined(separator: ", "))") }
+        if spec { emit(a.spec) }
+    }
+
+    private func fmt(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "—" }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Datasets
+import Experiments
+import Foundation
+import Report
+import ResultStore
+import TensorCore
+import Training
+
+/// `aelab run`: the whole sweep of a spec, resumable.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Train and evaluate every run of an experiment spec that is not done yet.",
+        discussion: """
+        Each run is written to RESULTS/NAME/runs/RUN-ID.h5 when it is whole (complete, or failed with
+        its reason); while it trains, a checkpoint after every epoch sits in RESULTS/NAME/checkpoints/.
+        Running the same command again skips finished runs and continues interrupted ones from their
+        last epoch, with the same optimizer moments and random streams, so their losses are those of
+        an uninterrupted run. At the end it prints a summary and the comparison table.
+
+        Examples:
+          aelab run experiments/quickstart.json
+          aelab run experiments/mnist-sweep.json --set training.epochs=1 --dry-run
+          aelab run experiments/mnist-sweep.json --shard 2/4        # this machine's quarter of the runs
+          aelab run experiments/mnist-sweep.json --jobs 2 --threads 1
+        See docs/spec.md for every key of a spec.
+        """
+    )
+
+    @Argument(help: "The experiment spec (JSON).") var spec: String
+    @Option(name: .customLong("set"), help: "Override a setting: path=value (JSON value), e.g. training.epochs=1. Repeatable.")
+    var overrides: [String] = []
+    @Option(help: "Where results go.") var results = "results"
+    @Option(help: "Run only shard I of N (1-based): the runs whose index mod N is I − 1.") var shard: Shard?
+    @Option(help: "Run this many runs at once, each in its own process.") var jobs = 1
+    @Option(help: "OpenBLAS threads per process (default: the cores divided by --jobs).") var threads: Int?
+    @Flag(help: "Redo runs that are already complete or failed.") var overwrite = false
+    @Flag(help: "Retry runs that failed, keeping complete ones.") var retryFailed = false
+    @Flag(help: "List the runs and their state; train nothing.") var dryRun = false
+    @Option(help: .hidden) var only: String?
+
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
+
+    func run() throws {
+        let loaded: Spec
+        do { loaded = try Spec.load(file: spec, overrides: overrides) } catch { throw failure(error.description) }
+        var runner = Runner(spec: loaded, resultsRoot: results)
+        runner.selection = RunSelection(shard: shard.map { ($0.index, $0.count) },
+                                        only: only.map { Set($0.split(separator: ",").map(String.init)) })
+        runner.overwrite = overwrite
+        runner.retryFailed = retryFailed
+        runner.log = { emit($0) }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        BLAS.setThreads(threads ?? max(1, cores / jobs))
+
+        if dryRun {
+            for run in runner.selectedRuns {
+                emit("\(run.id)  \(runner.state(of: run))  (\(run.training.epochs) epochs)")
+            }
+            emit("\(runner.selectedRuns.count) runs of \(runner.runs.count) selected")
+            return
+        }
+        if jobs > 1 && only == nil {
+            try runInWorkers(runner)
+        } else {
+            if isatty(STDERR_FILENO) != 0 { runner.progress = ConsoleProgress(label: "") }
+            let summary: Experiments.RunSummary
+            do { summary = try runner.run() } catch let error as DatasetError { throw failure(error.description) }
+            emit("\(loaded.name): \(summary.line)")
+            for f in summary.failed { emit("  failed \(f.id): \(f.reason)") }
+            if only != nil { return }   // a worker: the parent prints the table
+        }
+        try CompareCommand.printComparison(folder: runner.paths.experimentFolder, experiment: loaded.name,
+                                           modelOrder: loaded.models, format: .table)
+    }
+
+    /// Hands the pending runs to `jobs` worker processes (this program with --only), round robin.
+    func runInWorkers(_ runner: Runner) throws {
+        let pending = runner.selectedRuns.filter { run in
+            switch runner.state(of: run) {
+            case .pending, .partial: return true
+            case .complete: return overwrite
+            case .failed: return overwrite || retryFailed
+            }
+        }
+        let groups = (0..<jobs).map { j in stride(from: j, to: pending.count, by: jobs).map { pending[$0].id } }.filter { !$0.isEmpty }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let perWorker = threads ?? max(1, cores / jobs)
+        emit("\(pending.count) runs in \(groups.count) worker processes, \(perWorker) BLAS threads each")
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var processes: [Process] = []
+        for ids in groups {
+            let p = Process()
+            p.executableURL = me
+            p.arguments = ["run", spec, "--results", results, "--threads", "\(perWorker)", "--only", ids.joined(separator: ",")]
+                + overrides.flatMap { ["--set", $0] } + (overwrite ? ["--overwrite"] : []) + (retryFailed ? ["--retry-failed"] : [])
+            try p.run()
+            processes.append(p)
+        }
+        var bad = 0
+        for p in processes {
+            p.waitUntilExit()
+            if p.terminationStatus != 0 { bad += 1 }
+        }
+        if bad > 0 { throw failure("\(bad) of \(processes.count) worker processes exited with an error (see their output above)") }
+    }
+}
+
+/// `I/N`, 1 ≤ I ≤ N.
+struct Shard: ExpressibleByArgument {
+    let index: Int, count: Int
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else { return nil }
+        index = i
+        count = n
+    }
+}

@@ -1,0 +1,1 @@
+// Experiments: specs, sweeps and the runner.

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Where an experiment's files live: RESULTS/NAME/{runs,checkpoints,baselines,report}.
+public struct RunPaths: Sendable {
+    public let experimentFolder: String
+
+    public init(resultsRoot: String, experiment: String) {
+        experimentFolder = (resultsRoot as NSString).appendingPathComponent(experiment)
+    }
+
+    /// The paths of an existing experiment folder.
+    public init(folder: String) {
+        experimentFolder = folder
+    }
+
+    public var runsFolder: String { experimentFolder + "/runs" }
+    public var checkpointsFolder: String { experimentFolder + "/checkpoints" }
+    public var baselinesFolder: String { experimentFolder + "/baselines" }
+
+    /// The run file: it exists only when whole (complete or failed).
+    public func runFile(_ id: String) -> String { runsFolder + "/" + id + ".h5" }
+    /// The checkpoint of a run in progress, rewritten whole after every epoch.
+    public func checkpoint(_ id: String) -> String { checkpointsFolder + "/" + id + ".h5" }
+    public func baseline(_ name: String) -> String { baselinesFolder + "/" + name + ".h5" }
+
+    /// Every whole run file (runs and baselines), sorted.
+    public func allRunFiles() -> [String] {
+        [runsFolder, baselinesFolder].flatMap { folder -> [String] in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            return names.filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }
+        }
+    }
+
+    func makeFolders() throws {
+        for folder in [runsFolder, checkpointsFolder, baselinesFolder] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+    }
+}

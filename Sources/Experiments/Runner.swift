@@ -1,0 +1,174 @@
+import Datasets
+import Dispatch
+import Evaluation
+import Foundation
+import ResultStore
+import TensorCore
+import Training
+
+/// Which of a spec's runs a process takes.
+public struct RunSelection: Sendable, Equatable {
+    /// 1-based shard index and shard count: run i is taken when i mod count == index − 1.
+    public var shard: (index: Int, count: Int)?
+    /// Only these run ids (used by `--jobs` to hand runs to worker processes).
+    public var only: Set<String>?
+
+    public init(shard: (index: Int, count: Int)? = nil, only: Set<String>? = nil) {
+        self.shard = shard
+        self.only = only
+    }
+
+    public func takes(_ run: RunConfig) -> Bool {
+        if let shard, run.index % shard.count != shard.index - 1 { return false }
+        if let only, !only.contains(run.id) { return false }
+        return true
+    }
+
+    public static func == (a: RunSelection, b: RunSelection) -> Bool {
+        a.shard?.index == b.shard?.index && a.shard?.count == b.shard?.count && a.only == b.only
+    }
+}
+
+/// Where a run stands on disk.
+public enum RunState: Sendable, Equatable, CustomStringConvertible {
+    case pending
+    /// A checkpoint after this many epochs.
+    case partial(epochs: Int)
+    case complete
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .pending: return "pending"
+        case .partial(let e): return "interrupted after epoch \(e)"
+        case .complete: return "complete"
+        case .failed(let why): return "failed: \(why)"
+        }
+    }
+}
+
+/// What a sweep did.
+public struct RunSummary: Sendable {
+    public var completed: [String] = []
+    public var failed: [(id: String, reason: String)] = []
+    public var skipped: [String] = []
+    public var seconds: Double = 0
+
+    public var line: String {
+        "\(completed.count) complete, \(failed.count) failed, \(skipped.count) skipped (already done), in \(formatDuration(seconds))"
+    }
+}
+
+/// Trains and evaluates every selected run that is not done, and skips those that are: running it
+/// again after an interruption finishes the sweep, continuing each run from its last epoch.
+public struct Runner {
+    public let spec: Spec
+    public let runs: [RunConfig]
+    public let paths: RunPaths
+    public var selection = RunSelection()
+    /// Redo runs that are complete or failed (and restart interrupted ones from scratch).
+    public var overwrite = false
+    /// Retry runs that failed (keeping complete ones).
+    public var retryFailed = false
+    public var log: @Sendable (String) -> Void = { print($0) }
+    public var progress: (any TrainingProgress)?
+
+    public init(spec: Spec, resultsRoot: String) {
+        self.spec = spec
+        runs = spec.runs()
+        paths = RunPaths(resultsRoot: resultsRoot, experiment: spec.name)
+    }
+
+    public var selectedRuns: [RunConfig] { runs.filter(selection.takes) }
+
+    /// The state of `run` on disk. An unreadable run file counts as pending (it will be redone).
+    public func state(of run: RunConfig) -> RunState {
+        if let record = try? RunFile.read(paths.runFile(run.id)) {
+            return record.attributes.status == .failed ? .failed(record.attributes.failure) : .complete
+        }
+        if let record = try? RunFile.read(paths.checkpoint(run.id)), let c = record.checkpoint {
+            return .partial(epochs: c.epoch)
+        }
+        return .pending
+    }
+
+    func shouldRun(_ state: RunState) -> Bool {
+        switch state {
+        case .pending, .partial: return true
+        case .complete: return overwrite
+        case .failed: return overwrite || retryFailed
+        }
+    }
+
+    /// Runs the selection in order; a run that fails is recorded and the sweep goes on.
+    public func run() throws -> RunSummary {
+        try paths.makeFolders()
+        let start = DispatchTime.now().uptimeNanoseconds
+        var summary = RunSummary()
+        var cache: [String: Dataset] = [:]
+        let selected = selectedRuns
+        for (n, run) in selected.enumerated() {
+            let state = state(of: run)
+            guard shouldRun(state) else {
+                summary.skipped.append(run.id)
+                continue
+            }
+            if overwrite { try? FileManager.default.removeItem(atPath: paths.checkpoint(run.id)) }
+            log("[\(n + 1)/\(selected.count)] \(run.id): \(run.model), latent \(run.latentDim), dropout \(run.dropout), seed \(run.seed), \(run.training.epochs) epochs")
+            do {
+                let data = try dataset(for: run, cache: &cache)
+                let record = try RunExecution(run: run, paths: paths, data: data, log: log, progress: progress).execute()
+                if record.attributes.status == .failed {
+                    summary.failed.append((run.id, record.attributes.failure))
+                    log("\(run.id): FAILED: \(record.attributes.failure)")
+                } else {
+                    summary.completed.append(run.id)
+                }
+            } catch let error as DatasetError {
+                throw error   // the same for every run: stop with the one clear line
+            }
+            try baselines(for: run, cache: &cache)
+        }
+        summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return summary
+    }
+
+    private func dataset(for run: RunConfig, cache: inout [String: Dataset]) throws -> Dataset {
+        let key = "\(run.dataset) \(run.datasetOptions)"
+        if let d = cache[key] { return d }
+        let d = try Dataset.load(run.dataset, options: run.datasetOptions)
+        cache[key] = d
+        return d
+    }
+
+    /// The Parzen baselines of a run's dataset and evaluation settings, computed once: the
+    /// training images themselves as samples (a model that memorises), and draws from a Gaussian
+    /// fitted to each pixel (mean and variance).
+    private func baselines(for run: RunConfig, cache: inout [String: Dataset]) throws {
+        let data = try dataset(for: run, cache: &cache)
+        let p = run.evaluation.parzen
+        let n = min(p.generatedSamples, data.train.count)
+        for name in ["baseline-train", "baseline-gaussian"] {
+            let id = "\(name)-\(run.dataset)"
+            guard !FileManager.default.fileExists(atPath: paths.baseline(id)) else { continue }
+            let samples: Tensor
+            if name == "baseline-train" {
+                samples = data.train.images.rows(0..<n)
+            } else {
+                let mean = data.train.images.mean(alongAxis: 0)
+                let std = (data.train.images - mean).squared().mean(alongAxis: 0).squareRoot()
+                var rng = RandomStream(seed: 1, purpose: "baseline")
+                samples = Tensor.normal([p.generatedSamples, mean.count], using: &rng) * std + mean
+            }
+            let validation = data.validation.images.rows(0..<min(p.validationPoints, data.validation.count))
+            guard validation.rows > 0 else { return }
+            let test = data.test.images.rows(0..<min(p.testPoints, data.test.count))
+            let e = ParzenWindow(samples: samples).evaluate(validation: validation, test: test, sigmaGrid: p.sigmaGrid)
+            let attributes = RunAttributes(experiment: spec.name, runID: id, model: name, latentDim: 0, dropout: 0, seed: 1,
+                                           dataset: run.dataset, status: .complete, spec: "{}", started: isoNow(),
+                                           finished: isoNow(), aelabVersion: aelabVersion)
+            try RunFile.write(RunRecord(attributes: attributes, parzen: ParzenRecord(e, generated: samples.rows)), to: paths.baseline(id))
+            log(String(format: "%@: Parzen log-likelihood %.2f ± %.2f (σ = %.4f)", id, e.mean, e.standardError, e.sigma))
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// The run file, format `aelab-run/1`: one HDF5 file per run holding a `RunRecord`.
+///
+/// The layout is in docs/run-file.md. Writing is atomic: the file appears under its name only
+/// when whole. Reading checks the format and names any missing or ill-typed item by its path.
+public enum RunFile {
+    /// The value of the root attribute `format`.
+    public static let format = "aelab-run/1"
+
+    /// The parts of a run file to read; the root attributes are always read.
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+
+        /// /metrics/train and /metrics/validation.
+        public static let metrics = Parts(rawValue: 1 << 0)
+        /// /eval.
+        public static let evaluation = Parts(rawValue: 1 << 1)
+        /// /weights (the largest part with the checkpoint).
+        public static let weights = Parts(rawValue: 1 << 2)
+        /// /samples and /figures.
+        public static let samples = Parts(rawValue: 1 << 3)
+        /// /checkpoint.
+        public static let checkpoint = Parts(rawValue: 1 << 4)
+        /// What a comparison table needs: attributes, metrics and evaluation.
+        public static let summary: Parts = [.metrics, .evaluation]
+        public static let all: Parts = [.metrics, .evaluation, .weights, .samples, .checkpoint]
+    }
+
+    /// Writes `record` to `path`, replacing any file there only once the new one is whole.
+    ///
+    /// The file is written to `.NAME.tmp-PID-RANDOM` in the same folder, flushed to disk and
+    /// renamed to `path`; on failure the temporary is removed and an existing file is untouched.
+    public static func write(_ record: RunRecord, to path: String) throws {
+        try AtomicFile.write(to: path) { temporary in
+            let file = try HDF5File.create(temporary, reportingAs: path)
+            try RunFileWriter(file: file).write(record)
+            try file.close()
+        }
+    }
+
+    /// Reads the run file at `path`; parts not asked for are left empty (nil, [] or [:]).
+    public static func read(_ path: String, parts: Parts = .all) throws -> RunRecord {
+        let file = try HDF5File.open(path)
+        return try RunFileReader(file: file).read(parts)
+    }
+
+    /// Replaces the /eval part of the run file at `path` (as `aelab evaluate` does), atomically:
+    /// the whole file is read, changed and written again. Other evaluations are not kept; to
+    /// keep them, read them first and pass them in `evaluations`.
+    public static func updateEvaluation(at path: String, parzen: ParzenRecord?,
+                                        evaluations: [String: [String: Double]]) throws {
+        var record = try read(path)
+        record.parzen = parzen
+        record.evaluations = evaluations
+        try write(record, to: path)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import TensorCore
+import XCTest
+@testable import ResultStore
+
+final class RunFileRoundTripTests: XCTestCase {
+    func testFullRecordComesBackBitForBit() throws {
+        let path = try Fixtures.folder() + "/run.h5"
+        let record = Fixtures.fullRecord()
+        try RunFile.write(record, to: path)
+        let back = try RunFile.read(path)
+        XCTAssertEqual(Fixtures.bits(back), Fixtures.bits(record))
+        XCTAssertEqual(back.attributes, record.attributes)
+        XCTAssertEqual(back.networks.map(\.name), ["encoder", "decoder", "discriminator"])
+        XCTAssertEqual(back.networks[0].buffers.map { "\($0.group)/\($0.name)" }, ["norm0/running_mean", "norm0/running_var"])
+        XCTAssertEqual(back.networks[1].tensors.map { "\($0.group)/\($0.name)" },
+                       ["layer0/weight", "layer0/bias", "layer1/weight", "layer1/bias"])
+        XCTAssertEqual(back.checkpoint?.extra.map { "\($0.group)/\($0.name)" }, ["prior/mean", "labels/frequency", "prior/scale"])
+        XCTAssertEqual(back.checkpoint?.optimizers.map(\.phase), ["reconstruction", "discriminator", "generator"])
+        XCTAssertEqual(back.checkpoint?.optimizers[0].slots["velocity_sq"], [])
+        XCTAssertEqual(back.checkpoint?.extra.map(\.value.shape), [[3], [10], []])
+    }
+
+    func testRecordWithoutNaNIsEqual() throws {
+        var record = Fixtures.fullRecord()
+        record.trainMetrics["reconstruction"] = [0.5, 0.25]
+        record.validationMetrics = [:]
+        let path = try Fixtures.folder() + "/run.h5"
+        try RunFile.write(record, to: path)
+        XCTAssertEqual(try RunFile.read(path), record)
+    }
+
+    func testMinimalRecordAndEmptyShapes() throws {
+        let path = try Fixtures.folder() + "/run.h5"
+        var record = Fixtures.minimalRecord()
+        record.trainMetrics = ["loss": []]
+        record.generatedSamples = Tensor(shape: [0, 784], scalars: [])
+        record.networks = [NetworkRecord(name: "encoder", layerSizes: [], activation: "relu", outputActivation: "identity",
+                                         dropout: 0, tensors: [])]
+        try RunFile.write(record, to: path)
+        XCTAssertEqual(try RunFile.read(path), record)
+    }
+
+    func testSummaryLeavesWeightsAndCheckpointOut() throws {
+        let path = try Fixtures.folder() + "/run.h5"
+        let record = Fixtures.fullRecord()
+        try RunFile.write(record, to: path)
+        let summary = try RunFile.read(path, parts: .summary)
+        XCTAssertEqual(summary.attributes, record.attributes)
+        XCTAssertEqual(summary.parzen, record.parzen)
+        XCTAssertEqual(summary.trainMetrics["seconds"], record.trainMetrics["seconds"])
+        XCTAssertTrue(summary.networks.isEmpty)
+        XCTAssertNil(summary.checkpoint)
+        XCTAssertNil(summary.generatedSamples)
+    }
+
+    func testUpdateEvaluationReplacesOnlyEval() throws {
+        let path = try Fixtures.folder() + "/run.h5"
+        let record = Fixtures.fullRecord()
+        try RunFile.write(record, to: path)
+        var parzen = try XCTUnwrap(record.parzen)
+        parzen.sigma = 0.3
+        parzen.testLL = [1, 2, 3]
+        try RunFile.updateEvaluation(at: path, parzen: parzen, evaluations: ["extra": ["x": 1.5]])
+
+        var expected = record
+        expected.parzen = parzen
+        expected.evaluations = ["extra": ["x": 1.5]]
+        XCTAssertEqual(Fixtures.bits(try RunFile.read(path)), Fixtures.bits(expected))
+    }
+
+    func testUpdateEvaluationOfMissingFileNamesIt() throws {
+        let path = try Fixtures.folder() + "/absent.h5"
+        let error = expectError { try RunFile.updateEvaluation(at: path, parzen: nil, evaluations: [:]) }
+        XCTAssertEqual(error?.description, "\(path): No such file or directory")
+    }
+}
