@@ -89,6 +89,14 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return true
     }
 
+    /// Neither a list nor an object.
+    var isScalar: Bool {
+        switch self {
+        case .array, .object: return false
+        default: return true
+        }
+    }
+
     /// Compact JSON for messages: `5`, `0.25`, `"abc"`, `[2, 8]`, shortened past 60 characters.
     var rendered: String {
         let text = compactText

@@ -90,7 +90,7 @@ public struct RunConfig: Sendable, Equatable {
         case .string(let s): return fileNameSafe(s)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
-        case .array(let items) where items.allSatisfy({ if case .array = $0 { return false }; if case .object = $0 { return false }; return true }):
+        case .array(let items) where items.allSatisfy(\.isScalar):
             return items.map { idText($0, position: position) }.joined(separator: "x")
         case .array, .object: return "v\(position + 1)"
         }

@@ -50,7 +50,7 @@ extension Spec {
                 throw problem
             }
             let point = SweepPoint(settings: settings, spec: spec, idSuffix: suffix)
-            let id = RunConfig.id(model: "MODEL", spec, suffix: suffix)
+            let id = RunConfig.id(model: "MODEL", spec, suffix: suffix)  // the same for every model
             if let other = ids[id] {
                 throw SpecProblem(JSONPath([.key("sweep")]), "points \(other) and \(points.count) would share the run id \(id.quoted); make the swept values distinct")
             }

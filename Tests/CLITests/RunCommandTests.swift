@@ -1,0 +1,149 @@
+import Foundation
+import ResultStore
+import XCTest
+
+/// End-to-end: the `aelab run` binary on small specs.
+final class RunCommandTests: XCTestCase {
+    func writeSpec(_ folder: URL, _ name: String, _ json: String) throws -> String {
+        let path = folder.appendingPathComponent(name).path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func tinySpec(name: String, epochs: Int, hidden: Int = 32, trainLimit: Int = 500) -> String {
+        """
+        {"name": "\(name)", "models": ["ae", "aae"], "sweep": {"latent_dim": [2, 3]},
+         "dataset": {"name": "mnist", "validation_size": 200, "train_limit": \(trainLimit)},
+         "network": {"hidden": [\(hidden)], "discriminator_hidden": [\(hidden)]}, "dropout": 0.25,
+         "training": {"epochs": \(epochs)},
+         "evaluation": {"parzen": {"generated_samples": 200, "test_points": 100, "validation_points": 100}}}
+        """
+    }
+
+    func runFiles(_ folder: URL, _ name: String) -> [String] {
+        let runs = folder.appendingPathComponent("\(name)/runs").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).filter { $0.hasSuffix(".h5") }.sorted()
+    }
+
+    func skipWithoutMNIST() throws {
+        guard FileManager.default.fileExists(atPath: CLI.dataRoot + "/mnist") else { throw XCTSkip("MNIST not found under \(CLI.dataRoot)") }
+    }
+
+    /// Malformed specs and overrides: one clear line, a non-zero exit, nothing under results/.
+    func testMalformedSpecsFailCleanlyAndWriteNothing() throws {
+        let folder = try CLI.temporaryFolder()
+        let good = #"{"name": "x", "models": ["ae"], "dataset": {"name": "mnist"}}"#
+        let bad: [(String, String, [String])] = [
+            ("syntax", #"{"name": "x", "models": ["ae"]"#, []),
+            ("unknown key", #"{"name": "x", "models": ["ae"], "colour": 1}"#, []),
+            ("misspelt key", #"{"name": "x", "models": ["ae"], "latent_dims": 8}"#, []),
+            ("wrong type", #"{"name": "x", "models": ["ae"], "latent_dim": "eight"}"#, []),
+            ("negative epochs", #"{"name": "x", "models": ["ae"], "training": {"epochs": -1}}"#, []),
+            ("latent 0", #"{"name": "x", "models": ["ae"], "latent_dim": 0}"#, []),
+            ("unknown model", #"{"name": "x", "models": ["gan"]}"#, []),
+            ("unknown dataset", #"{"name": "x", "models": ["ae"], "dataset": {"name": "cifar"}}"#, []),
+            ("empty sweep", #"{"name": "x", "models": ["ae"], "sweep": {"latent_dim": []}}"#, []),
+            ("empty models", #"{"name": "x", "models": []}"#, []),
+            ("dropout 1", #"{"name": "x", "models": ["ae"], "dropout": 1.0}"#, []),
+            ("batch size 0", #"{"name": "x", "models": ["ae"], "training": {"batch_size": 0}}"#, []),
+            ("negative std", #"{"name": "x", "models": ["ae"], "prior": {"kind": "gaussian", "std": -1}}"#, []),
+            ("unknown prior", #"{"name": "x", "models": ["ae"], "prior": {"kind": "laplace"}}"#, []),
+            ("mixture in 1-D", #"{"name": "x", "models": ["aae"], "latent_dim": 1, "prior": {"kind": "mixture"}}"#, []),
+            ("zip lengths", #"{"name": "x", "models": ["ae"], "sweep": {"zip": {"dropout": [0, 0.1], "seed": [1]}}}"#, []),
+            ("sigma grid", #"{"name": "x", "models": ["ae"], "evaluation": {"parzen": {"sigma_grid": [0.1, 0]}}}"#, []),
+            ("options of an unknown model", #"{"name": "x", "models": ["ae"], "model_options": {"gan": {"lambda": 1}}}"#, []),
+            ("zero learning rate", #"{"name": "x", "models": ["ae"], "training": {"learning_rate": {"reconstruction": 0}}}"#, []),
+            ("not an object", "[1, 2]", []),
+            ("bad --set path", good, ["--set", "training.epoch=3"]),
+            ("bad --set value", good, ["--set", "training.epochs=0"]),
+            ("--set without =", good, ["--set", "training.epochs"]),
+        ]
+        for (what, json, extra) in bad {
+            let spec = try writeSpec(folder, "spec.json", json)
+            let results = folder.appendingPathComponent("results-\(what.replacingOccurrences(of: " ", with: "-"))").path
+            let r = try CLI.run(["run", spec, "--results", results] + extra)
+            XCTAssertNotEqual(r.status, 0, "\(what): exit status")
+            let lines = r.stderr.split(separator: "\n")
+            XCTAssertEqual(lines.count, 1, "\(what): stderr should be one line: \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains("spec.json"), "\(what): the message names the file: \(r.stderr)")
+            XCTAssertFalse(r.stderr.contains("Fatal error") || r.stderr.contains("Backtrace"), "\(what): crashed")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: results), "\(what): wrote \(results)")
+        }
+        let missing = try CLI.run(["run", folder.appendingPathComponent("nope.json").path, "--results", folder.path + "/r"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("nope.json"), missing.stderr)
+    }
+
+    /// SIGKILL during training, run again: every run complete and readable, and the interrupted
+    /// run's per-epoch losses equal an uninterrupted run's.
+    func testKilledRunResumesToTheSameLosses() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "resume.json", tinySpec(name: "resume", epochs: 6, hidden: 256, trainLimit: 3000))
+        let reference = folder.appendingPathComponent("reference"), killed = folder.appendingPathComponent("killed")
+        XCTAssertEqual(try CLI.run(["run", spec, "--results", reference.path]).status, 0)
+
+        let (p, _, _) = try CLI.start(["run", spec, "--results", killed.path])
+        let checkpoints = killed.appendingPathComponent("resume/checkpoints").path
+        let deadline = Date().addingTimeInterval(120)
+        // Wait for the first run's second checkpoint, so the kill lands mid-training.
+        var sawCheckpoint = false
+        while Date() < deadline && p.isRunning {
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: checkpoints), names.contains(where: { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }),
+               let first = names.first(where: { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }),
+               let r = try? RunFile.read(checkpoints + "/" + first, parts: [.checkpoint]), (r.checkpoint?.epoch ?? 0) >= 2 {
+                sawCheckpoint = true
+                break
+            }
+            usleep(20_000)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertTrue(sawCheckpoint, "no checkpoint appeared before the deadline")
+        XCTAssertLessThan(runFiles(killed, "resume").count, 4, "the kill came too late to interrupt anything")
+
+        let again = try CLI.run(["run", spec, "--results", killed.path])
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("resuming after epoch"), again.stdout)
+        XCTAssertEqual(runFiles(killed, "resume"), runFiles(reference, "resume"))
+        XCTAssertEqual(runFiles(killed, "resume").count, 4)
+        for name in runFiles(reference, "resume") {
+            let a = try RunFile.read(reference.appendingPathComponent("resume/runs/\(name)").path)
+            let b = try RunFile.read(killed.appendingPathComponent("resume/runs/\(name)").path)
+            XCTAssertEqual(b.attributes.status, .complete, name)
+            var ta = a.trainMetrics, tb = b.trainMetrics
+            ta["seconds"] = nil
+            tb["seconds"] = nil
+            XCTAssertEqual(ta, tb, "\(name): training losses")
+            XCTAssertEqual(a.validationMetrics, b.validationMetrics, "\(name): validation losses")
+            XCTAssertEqual(a.networks, b.networks, "\(name): weights")
+            XCTAssertEqual(a.parzen?.logLikelihood, b.parzen?.logLikelihood, name)
+        }
+        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: checkpoints))?.filter { $0.hasSuffix(".h5") }, [])
+    }
+
+    /// Two shards at once into one folder give the same run files as one unsharded run.
+    func testTwoShardsAtOnceEqualOneUnshardedRun() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "shards.json", tinySpec(name: "shards", epochs: 1))
+        let whole = folder.appendingPathComponent("whole"), sharded = folder.appendingPathComponent("sharded")
+        XCTAssertEqual(try CLI.run(["run", spec, "--results", whole.path, "--threads", "1"]).status, 0)
+        let one = try CLI.start(["run", spec, "--results", sharded.path, "--shard", "1/2", "--threads", "1"])
+        let two = try CLI.start(["run", spec, "--results", sharded.path, "--shard", "2/2", "--threads", "1"])
+        for (p, _, _) in [one, two] {
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0)
+        }
+        XCTAssertEqual(runFiles(sharded, "shards"), runFiles(whole, "shards"))
+        XCTAssertEqual(runFiles(whole, "shards").count, 4)
+        // Same seeds, same runs: the same numbers.
+        for name in runFiles(whole, "shards") {
+            let a = try RunFile.read(whole.appendingPathComponent("shards/runs/\(name)").path, parts: .summary)
+            let b = try RunFile.read(sharded.appendingPathComponent("shards/runs/\(name)").path, parts: .summary)
+            XCTAssertEqual(a.validationMetrics, b.validationMetrics, name)
+        }
+        let dry = try CLI.run(["run", spec, "--results", sharded.path, "--dry-run"])
+        XCTAssertEqual(dry.stdout.components(separatedBy: "complete").count - 1, 4, dry.stdout)
+    }
+}

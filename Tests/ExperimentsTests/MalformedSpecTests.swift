@@ -1,0 +1,131 @@
+@testable import Experiments
+import Models
+import XCTest
+
+/// Every user mistake is a one-line `SpecError` naming the file, the JSON path and what was expected.
+final class MalformedSpecTests: XCTestCase {
+    func testSyntaxErrorsNameTheLineAndColumn() {
+        assertSpecError("{\"name\": \"x\",\n  \"models\": [\"ae\"]\n  \"seed\": 1}", path: "", "invalid JSON at line 3")
+        assertSpecError("{\"name\": \"x\",\n  \"models\": [", path: "", "invalid JSON at line 2, column 14: unexpected end of file")
+        assertSpecError("", path: "", "invalid JSON")
+        assertSpecError("[1, 2]", path: "", "expected an object")
+    }
+
+    func testUnknownAndMisspeltKeysSuggestTheNearestKnownKey() {
+        assertSpecError(minimal(#""latnet_dim": 4"#), path: "latnet_dim", "unknown key 'latnet_dim'; did you mean 'latent_dim'?")
+        assertSpecError(minimal(#""training": {"epohcs": 3}"#), path: "training.epohcs", "did you mean 'epochs'?")
+        assertSpecError(minimal(#""evaluation": {"parzen": {"sigma": [1]}}"#), path: "evaluation.parzen.sigma", "did you mean 'sigma_grid'?")
+        assertSpecError(minimal(#""colour": "blue""#), path: "colour", "known keys: name, description")
+        assertSpecError(minimal(#""prior": {"kind": "gaussian", "radius": 2}"#), path: "prior.radius", "unknown key 'radius'")
+        assertSpecError(minimal(#""training": {"schedule": {"kind": "constant", "every": 2}}"#), path: "training.schedule.every", "unknown key")
+    }
+
+    func testSuggestionsComeFromTheEditDistance() {
+        XCTAssertEqual(editDistance("kitten", "sitting"), 3)
+        XCTAssertEqual(editDistance("epohcs", "epochs"), 1, "a swap of neighbours is one edit")
+        XCTAssertEqual(editDistance("", "abc"), 3)
+        XCTAssertEqual(nearest(to: "vea", among: ModelRegistry.names), "vae", "ties go to the closer length")
+        XCTAssertEqual(nearest(to: "Latent_Dim", among: Spec.keys), "latent_dim")
+        XCTAssertEqual(nearest(to: "sigma", among: ["test_points", "sigma_grid"]), "sigma_grid")
+        XCTAssertNil(nearest(to: "colour", among: Spec.keys))
+    }
+
+    func testWrongTypes() {
+        assertSpecError(minimal(#""training": {"epochs": "ten"}"#), path: "training.epochs", #"expected an integer ≥ 1, got "ten""#)
+        assertSpecError(minimal(#""training": {"epochs": 2.5}"#), path: "training.epochs", "expected an integer ≥ 1, got 2.5")
+        assertSpecError(minimal(#""training": 5"#), path: "training", "expected an object, got 5")
+        assertSpecError(minimal(#""network": {"batch_norm": "yes"}"#), path: "network.batch_norm", "expected true or false")
+        assertSpecError(minimal(#""network": {"hidden": [512, "512"]}"#), path: "network.hidden[1]", "expected an integer ≥ 1")
+        assertSpecError(#"{"name": "x", "models": "ae"}"#, path: "models", #"expected a list, got "ae""#)
+        assertSpecError(#"{"name": "my sweep", "models": ["ae"]}"#, path: "name", "letters, digits")
+    }
+
+    func testOutOfRangeValues() {
+        assertSpecError(minimal(#""training": {"epochs": -1}"#), path: "training.epochs", "expected an integer ≥ 1, got -1")
+        assertSpecError(minimal(#""latent_dim": 0"#), path: "latent_dim", "expected an integer ≥ 1, got 0")
+        assertSpecError(minimal(#""dropout": 1.0"#), path: "dropout", "expected a number in [0, 1), got 1")
+        assertSpecError(minimal(#""training": {"batch_size": 0}"#), path: "training.batch_size", "expected an integer ≥ 2, got 0")
+        assertSpecError(minimal(#""training": {"learning_rate": {"reconstruction": 0}}"#), path: "training.learning_rate.reconstruction", "expected a number > 0")
+        assertSpecError(minimal(#""prior": {"std": -1}"#), path: "prior.std", "expected a number > 0, got -1")
+        assertSpecError(minimal(#""dataset": {"validation_size": -5}"#), path: "dataset.validation_size", "expected an integer ≥ 0")
+        assertSpecError(minimal(#""seed": -1"#), path: "seed", "expected an integer from 0 to")
+        assertSpecError(minimal(#""evaluation": {"parzen": {"sigma_grid": [0.1, 0]}}"#), path: "evaluation.parzen.sigma_grid[1]", "expected a number > 0, got 0")
+        assertSpecError(minimal(#""evaluation": {"parzen": {"sigma_grid": {"min": 1, "max": 0.5}}}"#), path: "evaluation.parzen.sigma_grid.max", "expected a number > min")
+    }
+
+    func testUnknownNamesListTheKnownOnes() {
+        let message = assertSpecError(#"{"name": "x", "models": ["ae", "vea"]}"#, path: "models[1]", "unknown model 'vea'; did you mean 'vae'?")
+        XCTAssertTrue(message.contains("known models: ae, vae, cvae, aae, caae, wae-gan, wae-mmd"), message)
+        assertSpecError(minimal(#""dataset": {"name": "mnst"}"#), path: "dataset.name", "known datasets: mnist, fashion-mnist")
+        assertSpecError(minimal(#""prior": {"kind": "gausian"}"#), path: "prior.kind", "unknown value 'gausian'; did you mean 'gaussian'?")
+        assertSpecError(minimal(#""training": {"schedule": {"kind": "cosine"}}"#), path: "training.schedule.kind", "known values: constant, step")
+        assertSpecError(minimal(#""network": {"activation": "rleu"}"#), path: "network.activation", "did you mean 'relu'?")
+    }
+
+    func testModelsListMistakes() {
+        assertSpecError(#"{"name": "x", "models": []}"#, path: "models", "expected at least one model name")
+        assertSpecError(#"{"name": "x"}"#, path: "models", "missing required key 'models'")
+        assertSpecError(#"{"models": ["ae"]}"#, path: "name", "missing required key 'name'")
+        assertSpecError(#"{"name": "x", "models": ["ae", "vae", "ae"]}"#, path: "models[2]", "'ae' is listed twice (also models[0])")
+    }
+
+    func testModelOptionMistakes() {
+        assertSpecError(minimal(#""model_options": {"wae": {"lambda": 1}}"#), path: "model_options.wae", "unknown model 'wae'")
+        assertSpecError(minimal(#""model_options": {"aae": {"lambda": 1}}"#), path: "model_options.aae.lambda", "aae does not read 'lambda'; only wae-gan, wae-mmd do")
+        assertSpecError(minimal(#""model_options": {"wae-gan": {"lambda": -1}}"#), path: "model_options.wae-gan.lambda", "expected a number > 0")
+        assertSpecError(minimal(#""model_options": {"vae": {"encoder_head": "deterministic"}}"#), path: "model_options.vae.encoder_head", "expected 'gaussian'")
+        assertSpecError(minimal(#""model_options": {"aae": {"update": "together"}}"#), path: "model_options.aae.update", #"expected "phased", "joint""#)
+        assertSpecError(minimal(#""model_options": {"aae": {"update": {"joint": {"adversarial_weight": 0}}}}"#),
+                        path: "model_options.aae.update.joint.adversarial_weight", "expected a number > 0")
+    }
+
+    func testSettingsThatDisagree() {
+        assertSpecError(minimal(#""latent_dim": 1, "prior": {"kind": "mixture"}"#), path: "latent_dim", "expected an integer ≥ 2 for the \"mixture\" prior")
+        assertSpecError(minimal(#""dataset": {"validation_size": 100}"#), path: "evaluation.parzen.validation_points", "at most dataset.validation_size (100)")
+        assertSpecError(minimal(#""dataset": {"test_limit": 500}"#), path: "evaluation.parzen.test_points", "at most dataset.test_limit (500)")
+    }
+
+    func testSweepMistakes() {
+        assertSpecError(minimal(#""sweep": {"latent_dim": []}"#), path: "sweep.latent_dim", "expected a non-empty list")
+        assertSpecError(minimal(#""sweep": {"latent_dim": 8}"#), path: "sweep.latent_dim", "expected a list, got 8")
+        assertSpecError(minimal(#""sweep": {"latent_dim": [2, 0]}"#), path: "sweep.latent_dim[1]", "expected an integer ≥ 1, got 0")
+        assertSpecError(minimal(#""sweep": {"latent_dim": [2, 2]}"#), path: "sweep.latent_dim[1]", "listed twice")
+        assertSpecError(minimal(#""prior": {"kind": "mixture"}, "sweep": {"latent_dim": [2, 1]}"#), path: "sweep.latent_dim[1]", "≥ 2 for the \"mixture\" prior")
+        assertSpecError(minimal(#""sweep": {"zip": {"training.epochs": [1, 2], "latent_dim": [2, 4, 8]}}"#),
+                        path: "sweep.zip.training.epochs", "has 2 values but latent_dim has 3; zipped lists must be equally long")
+        assertSpecError(minimal(#""sweep": {"zip": {"training.epochs": [5, 0], "seed": [1, 2]}}"#), path: "sweep.zip.training.epochs[1]", "expected an integer ≥ 1, got 0")
+        assertSpecError(minimal(#""sweep": {"zip": [{"seed": [1, 2]}, {"training.epochs": [5, 0]}]}"#), path: "sweep.zip[1].training.epochs[1]", "got 0")
+        assertSpecError(minimal(#""sweep": {"training.epocs": [1, 2]}"#), path: "sweep.training.epocs", "'training.epocs' does not name a setting; did you mean 'training.epochs'?")
+        assertSpecError(minimal(#""sweep": {"prior.radius": [1, 2]}"#), path: "sweep.prior.radius", "'prior' has: kind, std")
+        assertSpecError(minimal(#""sweep": {"models": [["ae"], ["vae"]]}"#), path: "sweep.models", "'models' cannot be swept")
+        assertSpecError(minimal(#""sweep": {"prior": [{"std": 1}, {"std": 2}], "prior.std": [1, 2]}"#), path: "sweep.prior.std", "overlaps sweep.prior")
+        assertSpecError(minimal(#""sweep": {"zip": {}}"#), path: "sweep.zip", "expected at least one setting path")
+        assertSpecError(minimal(#""dataset": {"validation_size": 500}, "evaluation": {"parzen": {"validation_points": 500}}, "sweep": {"dataset.validation_size": [500, 100]}"#),
+                        path: "evaluation.parzen.validation_points", "(with dataset.validation_size=100 from the sweep)")
+    }
+
+    func testOverrideMistakesNameTheSet() {
+        var message = assertSpecError(minimal(), overrides: ["training.epohcs=1"], path: "training.epohcs", "did you mean 'epochs'?")
+        XCTAssertTrue(message.contains("--set training.epohcs=1"), message)
+        message = assertSpecError(minimal(), overrides: ["trainig.epochs=1"], path: "trainig", "did you mean 'training'?")
+        XCTAssertTrue(message.contains("--set trainig.epochs=1"), message)
+        message = assertSpecError(minimal(), overrides: ["training.epochs=abc"], path: "training.epochs", #"expected an integer ≥ 1, got "abc""#)
+        XCTAssertTrue(message.contains("--set training.epochs=abc"), message)
+        message = assertSpecError(minimal(), overrides: ["models=[ae]"], path: "models", #"expected a list, got "[ae]""#)
+        XCTAssertTrue(message.contains("--set models=[ae]"), message)
+        message = assertSpecError(minimal(), overrides: ["training.epochs"], path: "", "expected path=value")
+        XCTAssertTrue(message.contains("--set training.epochs"), message)
+        assertSpecError(minimal(#""latent_dim": 8"#), overrides: ["latent_dim.x=1"], path: "latent_dim", "is 8, not an object")
+        assertSpecError(minimal(), overrides: ["training..epochs=1"], path: "", "expected a dotted path")
+        message = assertSpecError(minimal(), overrides: ["sweep.dropout=[0, 1]"], path: "sweep.dropout[1]", "expected a number in [0, 1)")
+        XCTAssertTrue(message.contains("--set sweep.dropout=[0, 1]"), message)
+    }
+
+    func testAMissingFileIsASpecError() {
+        XCTAssertThrowsError(try Spec.load(file: "/nonexistent/spec.json")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("/nonexistent/spec.json: cannot read the spec"), text)
+            XCTAssertFalse(text.contains("\n"))
+        }
+    }
+}
