@@ -20,7 +20,7 @@ public struct RunConfig: Sendable, Equatable {
     public let modelConfig: ModelConfig
     /// With the run's seed and the model's learning-rate overrides.
     public let training: TrainingSettings
-    public let evaluation: EvaluationSettings
+    public internal(set) var evaluation: EvaluationSettings
     /// The settings the sweep gave this run, in axis order.
     public let sweepSettings: [SweepSetting]
     /// The run as a spec of its own (one model, no sweep, every default filled in), JSON with

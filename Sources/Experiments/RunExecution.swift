@@ -74,18 +74,8 @@ struct RunExecution {
     private func evaluate(_ model: Autoencoder, into record: inout RunRecord) throws {
         let settings = run.evaluation
         model.fitGenerator(images: data.train.images, labels: data.train.labels)
-        var generator = RandomStream(seed: run.training.seed, purpose: "generate")
-        let start = DispatchTime.now().uptimeNanoseconds
-        let samples = model.generate(settings.parzen.generatedSamples, using: &generator).images
-        guard samples.isFinite else { throw EvaluationFailure(description: "generated samples are not finite") }
-        let validation = data.validation.images.rows(0..<min(settings.parzen.validationPoints, data.validation.count))
-        let test = data.test.images.rows(0..<min(settings.parzen.testPoints, data.test.count))
-        guard validation.rows > 0 else { throw EvaluationFailure(description: "no validation images to choose σ on (dataset.validation_size is 0)") }
-        let parzen = ParzenWindow(samples: samples).evaluate(validation: validation, test: test, sigmaGrid: settings.parzen.sigmaGrid)
-        record.parzen = ParzenRecord(parzen, generated: samples.rows)
-        log(String(format: "%@: Parzen log-likelihood %.2f ± %.2f (σ = %.4f, %d samples, %d test images, %.1f s)",
-                   run.id, parzen.mean, parzen.standardError, parzen.sigma, samples.rows, test.rows,
-                   Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        let (parzen, samples) = try parzenEvaluation(model, data: data, run: run, log: log)
+        record.parzen = parzen
         record.generatedSamples = samples.rows(0..<min(settings.figureSamples, samples.rows))
         if model.encoder.head == .gaussian && settings.importanceSampling.testPoints > 0 {
             let n = min(settings.importanceSampling.testPoints, data.test.count)
