@@ -76,6 +76,11 @@ struct RunCommand: ParsableCommand {
         }
         try CompareCommand.printComparison(folder: runner.paths.experimentFolder, experiment: loaded.name,
                                            modelOrder: loaded.models, format: .table)
+        do {
+            emit("report: \(try writeReport(resultsFolder: runner.paths.experimentFolder, modelOrder: loaded.models))")
+        } catch {
+            FileHandle.standardError.write("warning: the report could not be written: \(error)\n".data(using: .utf8)!)
+        }
     }
 
     /// Hands the pending runs to `jobs` worker processes (this program with --only), round robin.

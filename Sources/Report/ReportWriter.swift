@@ -1,0 +1,86 @@
+import Foundation
+import ResultStore
+
+/// The model order of the comparison tables and charts when none is given.
+public let defaultModelOrder = ["ae", "vae", "cvae", "aae", "caae", "wae-gan", "wae-mmd"]
+
+/// A report that could not be written: the path and what went wrong.
+public struct ReportError: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    public let problem: String
+    public var description: String { "\(path): \(problem)" }
+}
+
+/// Writes the HTML report of `records` into the folder `folder` (usually RESULTS/report):
+/// `index.html` and `figures/` with PNG image grids and SVG charts. Returns the path of index.html.
+///
+/// The new report is built in a hidden sibling folder and renamed into place when whole; an
+/// earlier report in `folder` is replaced only then. `problems` (e.g. unreadable run files) are
+/// listed at the top of the page.
+@discardableResult
+public func writeReport(experiment: String, records: [RunRecord], to folder: String,
+                        modelOrder: [String] = defaultModelOrder, problems: [String] = []) throws -> String {
+    let page = ReportPage(experiment: experiment, records: records, modelOrder: modelOrder, problems: problems)
+    let fm = FileManager.default
+    let target = URL(fileURLWithPath: folder).standardizedFileURL
+    let parent = target.deletingLastPathComponent()
+    let suffix = "\(ProcessInfo.processInfo.processIdentifier)-\(String(UInt32.random(in: .min ... .max), radix: 16))"
+    let building = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(suffix)")
+    do {
+        try fm.createDirectory(at: building.appendingPathComponent("figures"), withIntermediateDirectories: true)
+        for (path, bytes) in page.files {
+            try Data(bytes).write(to: building.appendingPathComponent(path))
+        }
+        try Data(page.html.utf8).write(to: building.appendingPathComponent("index.html"))
+        try replaceFolder(target, with: building)
+    } catch {
+        try? fm.removeItem(at: building)
+        throw error as? ReportError ?? ReportError(path: folder, problem: "cannot write the report: \(error.localizedDescription)")
+    }
+    return target.appendingPathComponent("index.html").path
+}
+
+/// Writes RESULTS/report from the run files RESULTS/runs/*.h5 (the experiment named after the
+/// runs, or the folder); files that cannot be read are listed in the report instead of stopping it.
+/// Returns the path of index.html.
+@discardableResult
+public func writeReport(resultsFolder: String, modelOrder: [String] = defaultModelOrder) throws -> String {
+    let runs = URL(fileURLWithPath: resultsFolder).appendingPathComponent("runs")
+    let names: [String]
+    do {
+        names = try FileManager.default.contentsOfDirectory(atPath: runs.path)
+    } catch {
+        throw ReportError(path: runs.path, problem: "no run folder (expected RESULTS/runs/*.h5 as written by aelab run)")
+    }
+    var records: [RunRecord] = [], problems: [String] = []
+    for name in names.sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
+        do {
+            records.append(try RunFile.read(runs.appendingPathComponent(name).path, parts: [.summary, .samples]))
+        } catch {
+            problems.append("\(name) was left out: \(error)")
+        }
+    }
+    let experiment = records.first?.attributes.experiment
+        ?? URL(fileURLWithPath: resultsFolder).standardizedFileURL.lastPathComponent
+    return try writeReport(experiment: experiment, records: records,
+                           to: URL(fileURLWithPath: resultsFolder).appendingPathComponent("report").path,
+                           modelOrder: modelOrder, problems: problems)
+}
+
+/// Moves `new` to `target`; an existing `target` is first moved aside, then deleted.
+private func replaceFolder(_ target: URL, with new: URL) throws {
+    let fm = FileManager.default
+    guard fm.fileExists(atPath: target.path) else {
+        try fm.moveItem(at: new, to: target)
+        return
+    }
+    let old = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString)")
+    try fm.moveItem(at: target, to: old)
+    do {
+        try fm.moveItem(at: new, to: target)
+    } catch {
+        try? fm.moveItem(at: old, to: target)
+        throw error
+    }
+    try? fm.removeItem(at: old)
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A standalone SVG document built from elements in drawing order (later elements on top).
+/// Text uses the browser's sans-serif font, so the file needs nothing from outside.
+struct SVG {
+    var width: Double
+    var height: Double
+    private(set) var elements: [String] = []
+
+    init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+
+    /// The whole document, with a white background.
+    var document: String {
+        """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" \
+        viewBox="0 0 \(n(width)) \(n(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
+        <rect width="100%" height="100%" fill="white"/>
+        \(elements.joined(separator: "\n"))
+        </svg>
+
+        """
+    }
+
+    mutating func raw(_ element: String) { elements.append(element) }
+
+    mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String,
+                       width: Double = 1, dash: String? = nil) {
+        raw("<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" "
+            + "stroke-width=\"\(n(width))\"\(dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>")
+    }
+
+    mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.8, dash: String? = nil) {
+        guard points.count > 1 else { return }
+        let list = points.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
+        raw("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\" "
+            + "stroke-linejoin=\"round\"\(dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")/>")
+    }
+
+    mutating func circle(_ x: Double, _ y: Double, r: Double, fill: String, extra: String = "") {
+        raw("<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" fill=\"\(fill)\"\(extra)/>")
+    }
+
+    mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String = "none") {
+        raw("<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(h))\" fill=\"\(fill)\" stroke=\"\(stroke)\"/>")
+    }
+
+    /// `anchor`: start, middle or end; `rotate`: degrees about (x, y).
+    mutating func text(_ s: String, _ x: Double, _ y: Double, anchor: String = "start", size: Double = 12,
+                       weight: String = "normal", fill: String = "#222", rotate: Double = 0) {
+        let transform = rotate == 0 ? "" : " transform=\"rotate(\(n(rotate)) \(n(x)) \(n(y)))\""
+        raw("<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(n(size))\" "
+            + "font-weight=\"\(weight)\" fill=\"\(fill)\"\(transform)>\(escapeXML(s))</text>")
+    }
+
+    /// Places `other` at (x, y) as a nested <svg> element (for panels).
+    mutating func embed(_ other: SVG, x: Double, y: Double) {
+        raw("<svg x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(other.width))\" height=\"\(n(other.height))\">\n"
+            + other.elements.joined(separator: "\n") + "\n</svg>")
+    }
+}
+
+/// A coordinate with at most two decimals, without trailing zeros ("12", "12.5", "-0.25").
+func n(_ x: Double) -> String {
+    guard x.isFinite else { return "0" }
+    let hundredths = Int((x * 100).rounded())
+    let sign = hundredths < 0 ? "-" : "", magnitude = abs(hundredths)
+    let (whole, fraction) = (magnitude / 100, magnitude % 100)
+    if fraction == 0 { return hundredths == 0 ? "0" : sign + String(whole) }
+    let digits = fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction)
+    return sign + String(whole) + "." + digits
+}
+
+/// Text safe inside XML and HTML elements and attribute values.
+func escapeXML(_ s: String) -> String {
+    var out = ""
+    for c in s {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(c)
+        }
+    }
+    return out
+}

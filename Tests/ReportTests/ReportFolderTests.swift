@@ -1,0 +1,140 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+@testable import Report
+import ResultStore
+import TensorCore
+import XCTest
+
+final class ReportFolderTests: XCTestCase {
+    var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("aelab-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func testEverySVGParsesAndTheHTMLReferencesOnlyFilesThatExist() throws {
+        let index = try writeReport(experiment: "synthetic", records: SyntheticRuns.experiment,
+                                    to: folder.appendingPathComponent("report").path)
+        let report = folder.appendingPathComponent("report")
+        XCTAssertEqual(index, report.appendingPathComponent("index.html").path)
+        let html = try String(contentsOfFile: index, encoding: .utf8)
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
+        XCTAssertFalse(html.contains("<script"), "no scripts")
+        XCTAssertFalse(html.contains("http://") || html.contains("https://"), "nothing from the network")
+
+        let references = Set(matches(of: ##"(?:src|href)="([^"#][^"]*)""##, in: html))
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: report.appendingPathComponent("figures").path).map { "figures/" + $0 })
+        XCTAssertEqual(references, files, "every figure is shown, and every link has its file")
+        XCTAssertTrue(files.contains("figures/aae-z2-d0-s1-manifold.png"))
+        XCTAssertFalse(files.contains("figures/aae-z8-d0-s1-manifold.png"), "no manifold for 8-D codes")
+        XCTAssertTrue(files.contains("figures/aae-z8-d0-s1-latent.svg"))
+        XCTAssertTrue(files.contains("figures/parzen-mnist.svg"))
+        XCTAssertEqual(files.filter { $0.hasPrefix("figures/vae-z8") }, ["figures/vae-z8-d0-s1-losses.svg"],
+                       "the failed run shows the losses until it stopped")
+
+        for file in files where file.hasSuffix(".svg") {
+            let data = try Data(contentsOf: report.appendingPathComponent(file))
+            let parser = XMLParser(data: data)
+            let root = RootElement()
+            parser.delegate = root
+            XCTAssertTrue(parser.parse(), "\(file): \(parser.parserError.map(String.init(describing:)) ?? "")")
+            XCTAssertEqual(root.name, "svg", file)
+        }
+        let anchors = Set(matches(of: ##"id="([^"]+)""##, in: html))
+        for link in matches(of: ##"href="#([^"]+)""##, in: html) { XCTAssertTrue(anchors.contains(link), "#\(link) has a target") }
+    }
+
+    func testBestCellsAreBoldAndFailuresShown() throws {
+        let index = try writeReport(experiment: "synthetic", records: SyntheticRuns.experiment, to: folder.appendingPathComponent("r").path)
+        let html = try String(contentsOfFile: index, encoding: .utf8)
+        XCTAssertTrue(html.contains("<strong>305.0 ± 2.1</strong>"))
+        XCTAssertTrue(html.contains("<strong>331.0 ± 2.1</strong>"))
+        XCTAssertTrue(html.contains("diverged at epoch 3"))
+        XCTAssertTrue(html.contains("baseline: training images as samples"))
+        XCTAssertTrue(html.contains("AAE (paper)"))
+        XCTAssertLessThan(html.range(of: "class=\"comparison\"")!.lowerBound, html.range(of: "class=\"run\"")!.lowerBound,
+                          "the comparison table comes first")
+    }
+
+    func testWritingAgainReplacesTheReportAndLeavesNoTemporaries() throws {
+        let target = folder.appendingPathComponent("report").path
+        try writeReport(experiment: "one", records: SyntheticRuns.experiment, to: target)
+        try writeReport(experiment: "two", records: [SyntheticRuns.record(model: "ae", latent: 8, ll: 100)], to: target)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["report"])
+        let figures = try FileManager.default.contentsOfDirectory(atPath: target + "/figures")
+        XCTAssertFalse(figures.contains { $0.hasPrefix("aae") }, "figures of the old report are gone")
+        XCTAssertTrue(try String(contentsOfFile: target + "/index.html", encoding: .utf8).contains("<h1>two</h1>"))
+    }
+
+    func testAnEmptyExperimentStillGivesAPage() throws {
+        let index = try writeReport(experiment: "empty", records: [], to: folder.appendingPathComponent("report").path)
+        XCTAssertTrue(try String(contentsOfFile: index, encoding: .utf8).contains("No run files yet."))
+    }
+
+    func testReportOfAResultsFolderReadsRunFilesAndListsUnreadableOnes() throws {
+        let runs = folder.appendingPathComponent("runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        for record in SyntheticRuns.experiment.prefix(3) {
+            try RunFile.write(record, to: runs.appendingPathComponent(record.attributes.runID + ".h5").path)
+        }
+        try Data("not HDF5".utf8).write(to: runs.appendingPathComponent("broken.h5"))
+        try Data("partial".utf8).write(to: runs.appendingPathComponent(".aae.h5.tmp-1-2"))
+        let index = try writeReport(resultsFolder: folder.path)
+        XCTAssertEqual(index, folder.appendingPathComponent("report/index.html").path)
+        let html = try String(contentsOfFile: index, encoding: .utf8)
+        XCTAssertTrue(html.contains("<h1>synthetic</h1>"), "named after the runs' experiment")
+        XCTAssertTrue(html.contains("broken.h5 was left out"))
+        XCTAssertFalse(html.contains("tmp-1-2"), "temporaries of unfinished writes are not run files")
+        let figures = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("report/figures").path)
+        XCTAssertTrue(figures.contains("ae-z2-d0-s1-manifold.png"), "figures come through the run file: \(figures.sorted())")
+        XCTAssertTrue(figures.contains("ae-z2-d0-s1-latent.svg"))
+    }
+
+    func testOddInputsAreLeftOutWithoutStoppingTheReport() throws {
+        var odd = SyntheticRuns.record(model: "ae", latent: 1, ll: 90)
+        odd.figures[FigureData.codes] = Tensor(shape: [10, 1], scalars: Array(repeating: 0, count: 10))
+        odd.generatedSamples = Tensor(shape: [2, 50], scalars: Array(repeating: 0.5, count: 100))   // not square images
+        odd.trainMetrics["reconstruction"]![3] = .nan
+        odd.parzen!.sigmaValidationLL = []
+        var big = SyntheticRuns.record(model: "aae", latent: 8, ll: 300)
+        big.figures[FigureData.codes] = Tensor(shape: [10_000, 8], scalars: (0..<80_000).map { Float($0 % 97) / 10 })
+        big.figures[FigureData.codeLabels] = Tensor(shape: [10_000], scalars: (0..<10_000).map { Float($0 % 10) })
+        let start = Date()
+        let index = try writeReport(experiment: "odd", records: [odd, big], to: folder.appendingPathComponent("report").path)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20, "a report of 10,000 codes is quick")
+        let figures = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("report/figures").path)
+        XCTAssertEqual(figures.filter { $0.hasPrefix("ae-") }.sorted(), ["ae-z1-d0-s1-losses.svg", "ae-z1-d0-s1-reconstructions.png"])
+        let latent = try Data(contentsOf: folder.appendingPathComponent("report/figures/aae-z8-d0-s1-latent.svg"))
+        XCTAssertLessThan(latent.count, 600_000, "at most 3,000 codes and 2,000 prior samples are drawn")
+        XCTAssertFalse(try String(contentsOfFile: index, encoding: .utf8).isEmpty)
+    }
+
+    func testAMissingRunsFolderIsAClearError() {
+        XCTAssertThrowsError(try writeReport(resultsFolder: folder.appendingPathComponent("nowhere").path)) { error in
+            XCTAssertTrue("\(error)".contains("nowhere/runs"), "\(error)")
+        }
+    }
+
+    func matches(of pattern: String, in text: String) -> [String] {
+        let regex = try! NSRegularExpression(pattern: pattern)
+        return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).map {
+            String(text[Range($0.range(at: 1), in: text)!])
+        }
+    }
+}
+
+/// Remembers the name of the document's root element.
+final class RootElement: NSObject, XMLParserDelegate {
+    var name: String?
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == nil { name = elementName }
+    }
+}
