@@ -11,12 +11,13 @@ struct ReportPage {
     private var body = ""
 
     init(experiment: String, records: [RunRecord], modelOrder: [String], problems: [String] = []) {
-        let records = records.sorted { $0.attributes.runID < $1.attributes.runID }
+        // Baselines enter the comparison only; the runs get the header, the table and a section each.
         let comparison = Comparison(experiment: experiment, runs: records.map(RunSummary.init), modelOrder: modelOrder)
+        let records = records.filter { !$0.attributes.model.hasPrefix("baseline") }.sorted { $0.attributes.runID < $1.attributes.runID }
         body += header(experiment: experiment, records: records, problems: problems)
         body += "<section id=\"comparison\">\n<h2>Comparison</h2>\n"
         for table in comparison.tables { addTable(table) }
-        body += runsTable(comparison.runs) + "</section>\n"
+        body += runsTable(comparison.runs.filter { !$0.model.hasPrefix("baseline") }) + "</section>\n"
         for record in records { addRun(record) }
     }
 
@@ -75,9 +76,10 @@ struct ReportPage {
         if let chart = parzenChart(table) {
             let name = "figures/parzen-\(safeName(table.dataset)).svg"
             add(name, chart.document)
-            body += figure(name, width: chart.width, caption: "Each model's Parzen log-likelihood with ± one standard error; "
-                + (table.references.isEmpty ? "" : "dashed lines: published values (Makhzani et al. 2015, Table 1)")
-                + (table.baselines.isEmpty ? "" : "; green: baselines") + ".", alt: "Parzen log-likelihood by model")
+            let notes = (table.references.isEmpty ? [] : ["dashed lines: published values (Makhzani et al. 2015, Table 1)"])
+                + (table.baselines.isEmpty ? [] : ["green: baselines"])
+            body += figure(name, width: chart.width, caption: "Each model's Parzen log-likelihood with ± one standard error"
+                + (notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")) + ".", alt: "Parzen log-likelihood by model")
         }
     }
 

@@ -40,24 +40,27 @@ public func writeReport(experiment: String, records: [RunRecord], to folder: Str
     return target.appendingPathComponent("index.html").path
 }
 
-/// Writes RESULTS/report from the run files RESULTS/runs/*.h5 (the experiment named after the
+/// Writes RESULTS/report from the run files RESULTS/runs/*.h5 and baselines/*.h5 (the experiment named after the
 /// runs, or the folder); files that cannot be read are listed in the report instead of stopping it.
 /// Returns the path of index.html.
 @discardableResult
 public func writeReport(resultsFolder: String, modelOrder: [String] = defaultModelOrder) throws -> String {
-    let runs = URL(fileURLWithPath: resultsFolder).appendingPathComponent("runs")
-    let names: [String]
-    do {
-        names = try FileManager.default.contentsOfDirectory(atPath: runs.path)
-    } catch {
+    let folder = URL(fileURLWithPath: resultsFolder)
+    let runs = folder.appendingPathComponent("runs")
+    guard FileManager.default.fileExists(atPath: runs.path) else {
         throw ReportError(path: runs.path, problem: "no run folder (expected RESULTS/runs/*.h5 as written by aelab run)")
     }
     var records: [RunRecord] = [], problems: [String] = []
-    for name in names.sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
-        do {
-            records.append(try RunFile.read(runs.appendingPathComponent(name).path, parts: [.summary, .samples]))
-        } catch {
-            problems.append("\(name) was left out: \(error)")
+    // The runs, then the Parzen baselines beside them.
+    for sub in ["runs", "baselines"] {
+        let dir = folder.appendingPathComponent(sub)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        for name in names.sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
+            do {
+                records.append(try RunFile.read(dir.appendingPathComponent(name).path, parts: [.summary, .samples]))
+            } catch {
+                problems.append("\(sub)/\(name) was left out: \(error)")
+            }
         }
     }
     let experiment = records.first?.attributes.experiment
