@@ -118,7 +118,14 @@ extension Variable {
         }
     }
 
-    public func relu() -> Variable { unary({ Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
+    /// max(x, 0); dx = dy where y > 0. Written out (not through `unary`) so that both passes are
+    /// plain vectorisable loops: ReLU runs on every hidden layer of every phase.
+    public func relu() -> Variable {
+        let y = value.map { Swift.max($0, 0) }
+        return tape.record(y, inputs: [self]) { [x = self] dy, g in
+            g.accumulate(x, Tensor.zip(dy, y, "relu") { $1 > 0 ? $0 : 0 })
+        }
+    }
 
     public func leakyRelu(_ slope: Float = 0.2) -> Variable {
         unary({ $0 > 0 ? $0 : slope * $0 }, derivative: { x, _ in x > 0 ? 1 : slope })
