@@ -7,17 +7,24 @@ public struct EvaluationSettings: Codable, Sendable, Equatable {
     public internal(set) var importanceSampling: ImportanceSamplingSettings
     /// Generated images stored in each run file for the report's figures.
     public internal(set) var figureSamples: Int
+    /// The decoded manifold of 2-D codes: a `manifoldSize` × `manifoldSize` grid over
+    /// [−manifoldRange, manifoldRange]² (nil: ±2 scales of the distribution the model samples from).
+    public internal(set) var manifoldSize: Int
+    public internal(set) var manifoldRange: Double?
 
     init(_ f: Fields) throws {
-        try f.only(["parzen", "importance_sampling", "figure_samples"])
+        try f.only(["parzen", "importance_sampling", "figure_samples", "manifold_size", "manifold_range"])
         parzen = try ParzenSettings(f.object("parzen"))
         importanceSampling = try ImportanceSamplingSettings(f.object("importance_sampling"))
         figureSamples = try f.int("figure_samples", default: 100, min: 0)
+        manifoldSize = try f.int("manifold_size", default: 20, min: 2, max: 100)
+        manifoldRange = try f.optionalNumber("manifold_range", .positive)
     }
 
     var json: JSONValue {
         .object(["parzen": parzen.json, "importance_sampling": importanceSampling.json,
-                 "figure_samples": JSONValue(figureSamples)])
+                 "figure_samples": JSONValue(figureSamples), "manifold_size": JSONValue(manifoldSize),
+                 "manifold_range": manifoldRange.map { JSONValue($0) } ?? .null])
     }
 
     public init(from decoder: any Decoder) throws { try self.init(Fields(decoder)) }

@@ -106,8 +106,9 @@ struct RunExecution {
         let latent = model.latentDraws(1000, using: &stream)
         figures[FigureData.priorSamples] = latent
         if run.latentDim == 2 {
-            let g = 20, scale = model.latentScale
-            let axis = (0..<g).map { -2 * scale + 4 * scale * Float($0) / Float(g - 1) }
+            let g = run.evaluation.manifoldSize
+            let half = run.evaluation.manifoldRange.map(Float.init) ?? 2 * model.latentScale
+            let axis = (0..<g).map { -half + 2 * half * Float($0) / Float(g - 1) }
             var grid = Tensor.zeros([g * g, 2])
             for r in 0..<g { for c in 0..<g { grid[r * g + c, 0] = axis[c]; grid[r * g + c, 1] = axis[g - 1 - r] } }
             figures[FigureData.manifold] = model.decode(grid, labels: [Int](repeating: 0, count: g * g))

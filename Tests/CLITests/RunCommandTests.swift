@@ -146,4 +146,50 @@ final class RunCommandTests: XCTestCase {
         let dry = try CLI.run(["run", spec, "--results", sharded.path, "--dry-run"])
         XCTAssertEqual(dry.stdout.components(separatedBy: "complete").count - 1, 4, dry.stdout)
     }
+
+    /// --jobs N: the pending runs go to N worker processes; every run is done once.
+    func testJobsRunEveryRunInWorkerProcesses() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "jobs.json", tinySpec(name: "jobs", epochs: 1))
+        let r = try CLI.run(["run", spec, "--results", folder.path, "--jobs", "2", "--threads", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("4 runs in 2 worker processes"), r.stdout)
+        XCTAssertEqual(runFiles(folder, "jobs").count, 4)
+        XCTAssertTrue(r.stdout.contains("Parzen log-likelihood of mnist"), "the parent prints the table: \(r.stdout)")
+    }
+
+    /// A run whose loss diverges is stored as failed with its reason; the sweep goes on.
+    func testDivergingRunIsRecordedAsFailedAndTheSweepGoesOn() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "nan.json", """
+            {"name": "nan", "models": ["ae", "vae"], "latent_dim": 2,
+             "dataset": {"name": "mnist", "validation_size": 200, "train_limit": 500},
+             "network": {"hidden": [32]}, "training": {"epochs": 2},
+             "model_options": {"ae": {"learning_rate": {"reconstruction": 1e30}}},
+             "evaluation": {"parzen": {"generated_samples": 200, "test_points": 100, "validation_points": 100},
+                            "importance_sampling": {"samples": 10, "test_points": 10},
+                            "manifold_size": 5, "manifold_range": 10}}
+            """)
+        let r = try CLI.run(["run", spec, "--results", folder.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("1 complete, 1 failed"), r.stdout)
+        let failed = try RunFile.read(folder.appendingPathComponent("nan/runs/ae-z2-d0-s1.h5").path)
+        XCTAssertEqual(failed.attributes.status, .failed)
+        XCTAssertTrue(failed.attributes.failure.contains("diverged at epoch"), failed.attributes.failure)
+        let vae = try RunFile.read(folder.appendingPathComponent("nan/runs/vae-z2-d0-s1.h5").path)
+        XCTAssertEqual(vae.attributes.status, .complete)
+        XCTAssertNotNil(vae.evaluations["importance_sampling"]?["log_likelihood"])
+        // The manifold on request: a 5 × 5 grid over [−10, 10]².
+        XCTAssertEqual(vae.figures["manifold_axis"]?.scalars, [-10, -5, 0, 5, 10])
+        XCTAssertEqual(vae.figures["manifold"]?.shape, [25, 784])
+        // compare shows the failure; CSV and JSON parse.
+        let table = try CLI.run(["compare", folder.appendingPathComponent("nan").path])
+        XCTAssertTrue(table.stdout.contains("failed: diverged at epoch"), table.stdout)
+        let json = try CLI.run(["compare", folder.appendingPathComponent("nan").path, "--format", "json"])
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)))
+        let csv = try CLI.run(["compare", folder.appendingPathComponent("nan").path, "--format", "csv"])
+        XCTAssertEqual(csv.stdout.split(separator: "\n").count, 1 + 4)   // header, 2 runs, 2 baselines
+    }
 }

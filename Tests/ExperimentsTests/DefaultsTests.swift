@@ -68,7 +68,8 @@ final class DefaultsTests: XCTestCase {
                        "adam": {"beta1": 0.9, "beta2": 0.999}, "schedule": {"kind": "constant"}, "drop_last": false},
           "model_options": {"ae": {"encoder_head": "deterministic", "reconstruction": "bce"}},
           "evaluation": {"parzen": {"generated_samples": 10000, "test_points": 10000, "validation_points": 1000},
-                         "importance_sampling": {"samples": 5000, "test_points": 1000}, "figure_samples": 100}
+                         "importance_sampling": {"samples": 5000, "test_points": 1000}, "figure_samples": 100,
+                         "manifold_size": 20, "manifold_range": null}
         }
         """.utf8))
         XCTAssertEqual(JSONValue.object(resolved), expected)
