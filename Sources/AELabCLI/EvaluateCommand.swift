@@ -27,6 +27,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         BLAS.setThreads(threads)
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
+        if let testPoints, testPoints < 1 { throw ValidationError("--test-points must be at least 1, got \(testPoints)") }
         let grid = try sigmaGrid.map(Self.parseGrid)
         do {
             let record = try Reevaluation.run(file: file, samples: samples, sigmaGrid: grid, testPoints: testPoints) { emit($0) }

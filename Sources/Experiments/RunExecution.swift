@@ -43,6 +43,7 @@ struct RunExecution {
         var final = record(model, trainer, status: .complete, started: started)
         do {
             try evaluate(model, into: &final)
+            final.checkpoint = trainer.checkpointRecord   // now with the fitted generator state
         } catch let failure as EvaluationFailure {
             final.attributes.status = .failed
             final.attributes.failure = failure.description
@@ -77,7 +78,9 @@ struct RunExecution {
         let (parzen, samples) = try parzenEvaluation(model, data: data, run: run, log: log)
         record.parzen = parzen
         record.generatedSamples = samples.rows(0..<min(settings.figureSamples, samples.rows))
-        if model.encoder.head == .gaussian && settings.importanceSampling.testPoints > 0 {
+        // The bound uses p(z) = N(0, I) and the Bernoulli decoder: the VAEs' own model, not an AAE's.
+        if model.family.latentSource == .standardNormal && model.reconstruction == .bce
+            && model.encoder.head == .gaussian && settings.importanceSampling.testPoints > 0 {
             let n = min(settings.importanceSampling.testPoints, data.test.count)
             var stream = RandomStream(seed: run.training.seed, purpose: "importance-sampling")
             let ll = model.importanceSampledLogLikelihood(data.test.images.rows(0..<n), labels: Array(data.test.labels[0..<n]),

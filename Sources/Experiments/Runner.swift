@@ -113,7 +113,11 @@ public struct Runner {
                 summary.skipped.append(run.id)
                 continue
             }
-            if overwrite { try? FileManager.default.removeItem(atPath: paths.checkpoint(run.id)) }
+            if overwrite {
+                // Start afresh: an interrupted overwrite must not leave the old result looking current.
+                try? FileManager.default.removeItem(atPath: paths.checkpoint(run.id))
+                try? FileManager.default.removeItem(atPath: paths.runFile(run.id))
+            }
             log("[\(n + 1)/\(selected.count)] \(run.id): \(run.model), latent \(run.latentDim), dropout \(run.dropout), seed \(run.seed), \(run.training.epochs) epochs")
             do {
                 let data = try dataset(for: run, cache: &cache)
@@ -126,6 +130,16 @@ public struct Runner {
                 }
             } catch let error as DatasetError {
                 throw error   // the same for every run: stop with the one clear line
+            } catch {
+                // Anything else (an unusable checkpoint, a failed write) stops this run only.
+                summary.failed.append((run.id, "\(error)"))
+                log("\(run.id): FAILED: \(error)")
+                if error is RunStateError || error is HDF5Error, FileManager.default.fileExists(atPath: paths.checkpoint(run.id)) {
+                    let aside = paths.checkpoint(run.id) + ".unusable"
+                    try? FileManager.default.removeItem(atPath: aside)
+                    try? FileManager.default.moveItem(atPath: paths.checkpoint(run.id), toPath: aside)
+                    log("\(run.id): its checkpoint was moved to \(aside); the next run starts it afresh")
+                }
             }
             try baselines(for: run, cache: &cache)
         }

@@ -107,8 +107,8 @@ public final class Autoencoder {
     // MARK: using a trained model (evaluation mode, no gradients)
 
     /// Codes of images: μ for the Gaussian head, f(x) (with fresh η for the universal head).
-    public func codes(_ images: Tensor, labels: [Int]) -> Tensor {
-        var context = ForwardContext.evaluation
+    public func codes(_ images: Tensor, labels: [Int], noiseSeed: UInt64 = 0) -> Tensor {
+        var context = ForwardContext(mode: .evaluation, seed: noiseSeed)
         return withoutGradient { tape in encoder(tape.constant(images), labels: labels, &context).z.value }
     }
 
@@ -133,7 +133,7 @@ public final class Autoencoder {
         var parts: [Tensor] = []
         for start in stride(from: 0, to: images.rows, by: batchSize) {
             let range = start..<min(start + batchSize, images.rows)
-            parts.append(codes(images.rows(range), labels: Array(labels[range])))
+            parts.append(codes(images.rows(range), labels: Array(labels[range]), noiseSeed: UInt64(start + 1)))
         }
         fittedLatent = FittedGaussian(fitting: Tensor.concatenate(parts, alongAxis: 0))
     }

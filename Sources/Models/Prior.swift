@@ -47,6 +47,15 @@ public enum Prior: Sendable, Equatable {
         }
     }
 
+    /// E‖z‖² / d: the mean second moment per dimension (σ² for N(0, σ²I)).
+    public func meanSquare(dimension d: Int) -> Float {
+        switch self {
+        case .gaussian(let std): return std * std
+        case .mixture(_, let radius, let std): return (radius * radius + Float(d) * std * std) / Float(d)
+        case .swissRoll(let radius, _): return radius * radius / (2 * Float(d))   // E r² = E u = 1/2
+        }
+    }
+
     /// The scale used to place decoder grids and plots: σ for a Gaussian, the radius otherwise.
     public var scale: Float {
         switch self {

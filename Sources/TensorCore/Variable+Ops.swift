@@ -179,7 +179,7 @@ extension Variable {
         return tape.record(y, inputs: [self]) { [x = self] dy, g in
             let yb = axis == 0 ? y.reshaped([1, y.count]) : y
             let dyb = axis == 0 ? dy.reshaped([1, dy.count]) : dy
-            let softmax = Tensor.zip(x.value, yb) { Glibc.expf($0 - $1) }
+            let softmax = Tensor.zip(x.value, yb) { $1 == -.infinity ? 0 : Glibc.expf($0 - $1) }
             g.accumulate(x, Tensor.zip(softmax, dyb) { $0 * $1 })
         }
     }

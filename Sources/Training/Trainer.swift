@@ -75,11 +75,11 @@ public final class Trainer {
         return metrics
     }
 
-    /// The first phase's loss terms on `data` in evaluation mode (no dropout, running batch-norm
+    /// The (first) reconstruction phase's loss terms on `data` in evaluation mode (no dropout, running batch-norm
     /// statistics), with stochastic encoders still sampling so that a VAE reports its −ELBO.
     /// The noise comes from a stream fixed by the seed and the epoch.
     public func validate(_ data: LabeledImages, batchSize: Int = 1000) -> [String: Double] {
-        guard data.count > 0, let phase = model.phases.first else { return [:] }
+        guard data.count > 0, let phase = model.phases.first(where: { $0.group == .reconstruction }) ?? model.phases.first else { return [:] }
         var context = ForwardContext(mode: .evaluation, seed: settings.seed &+ UInt64(epoch) &* 0x9e37_79b9)
         context.samplesPosterior = true
         var means = RunningMeans()

@@ -192,4 +192,22 @@ final class RunCommandTests: XCTestCase {
         let csv = try CLI.run(["compare", folder.appendingPathComponent("nan").path, "--format", "csv"])
         XCTAssertEqual(csv.stdout.split(separator: "\n").count, 1 + 4)   // header, 2 runs, 2 baselines
     }
+
+    /// An unusable checkpoint stops that run only: it is reported as failed, moved aside, and the
+    /// sweep goes on; the next invocation starts the run afresh and completes it.
+    func testUnusableCheckpointFailsThatRunOnly() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "bad.json", tinySpec(name: "badckpt", epochs: 1))
+        let checkpoints = folder.appendingPathComponent("badckpt/checkpoints")
+        try FileManager.default.createDirectory(at: checkpoints, withIntermediateDirectories: true)
+        try Data("not an HDF5 file".utf8).write(to: checkpoints.appendingPathComponent("ae-z2-d0.25-s1.h5"))
+        let first = try CLI.run(["run", spec, "--results", folder.path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("3 complete, 1 failed"), first.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: checkpoints.appendingPathComponent("ae-z2-d0.25-s1.h5.unusable").path))
+        let second = try CLI.run(["run", spec, "--results", folder.path])
+        XCTAssertTrue(second.stdout.contains("1 complete, 0 failed, 3 skipped"), second.stdout)
+        XCTAssertEqual(runFiles(folder, "badckpt").count, 4)
+    }
 }

@@ -125,4 +125,17 @@ final class FamilyTrainingTests: XCTestCase {
             XCTAssertEqual(d.batch, 2, "\(d)")   // the first update makes the weights infinite
         }
     }
+
+    /// A last batch of one image (101 images, batch 100) trains every model, WAE-MMD included
+    /// (its unbiased MMD² needs two codes and skips the term).
+    func testOneImageLastBatchTrainsEveryModel() throws {
+        let data = try MNISTSubset.load(train: 101)
+        for family in ModelRegistry.families {
+            var settings = TrainingSettings()
+            settings.epochs = 1
+            let trainer = Trainer(model: makeModel(family.name, smallConfig(hidden: [16])), settings: settings)
+            XCTAssertNoThrow(try trainer.train(data), family.name)
+            XCTAssertEqual(trainer.history.epochs, 1, family.name)
+        }
+    }
 }
