@@ -171,8 +171,8 @@ DIS = [(LATENT, HIDDEN), (HIDDEN, HIDDEN), (HIDDEN, 1)]
 
 def step_gemms(freeze_disc):
     """The matrix products of one training step (one batch, three phases), as torch issues
-    them for nn.Linear: forward Y = b + X·Wᵀ (addmm(b, x, W.t())), input gradient dX = dY·W, weight gradient
-    dW = dYᵀ·X (dY.t(), X). No dX for a layer whose input needs no gradient (the data, the
+    them for nn.Linear: forward Y = b + X·Wᵀ (addmm(b, x, W.t())), input gradient dX = dY·W,
+    weight gradient dW = dYᵀ·X (dY.t(), X). No dX for a layer whose input needs no gradient (the data, the
     prior sample, the detached z); no dW for a frozen layer. Each entry: (kind, in, out)."""
     ops = []
 
@@ -235,7 +235,7 @@ def gemm_floor(freeze_disc, iterations, warmup=3):
         if it >= warmup:
             times.append(time.perf_counter() - t)
     counts = {k: sum(1 for op in ops if op[0] == k) for k in ("fwd", "dX", "dW")}
-    return statistics.mean(times), min(times), flops, counts
+    return statistics.median(times), min(times), flops, counts
 
 
 # ----------------------------------------------------------------------------- main
@@ -319,17 +319,17 @@ def main():
           f"{median_epoch:.2f} s (less sensitive to bursts of load from other processes)")
 
     if args.gemm_iterations > 0:
-        mean, best, flops, counts = gemm_floor(freeze, args.gemm_iterations)
+        med, best, flops, counts = gemm_floor(freeze, args.gemm_iterations)
         print(f"GEMM floor: the {sum(counts.values())} matrix products of one step "
               f"({counts['fwd']} forward b + X·Wᵀ, {counts['dX']} input-gradient dY·W, {counts['dW']} "
               f"weight-gradient dYᵀ·X over the three phases; no activation, loss, dropout, "
               f"bias-gradient or optimizer work), addmm/mm on preallocated operands, {args.gemm_iterations} steps: "
-              f"{mean * 1e3:.1f} ms/step mean ({best * 1e3:.1f} best), {flops / 1e9:.2f} GFLOP/step, "
-              f"{flops / mean / 1e9:.0f} GFLOP/s")
-        print(f"GEMM floor per epoch: {mean * batches_per_epoch:.2f} s "
+              f"{med * 1e3:.1f} ms/step median ({best * 1e3:.1f} best), {flops / 1e9:.2f} GFLOP/step, "
+              f"{flops / med / 1e9:.0f} GFLOP/s")
+        print(f"GEMM floor per epoch: {med * batches_per_epoch:.2f} s "
               f"({best * batches_per_epoch:.2f} s at the best step) = "
-              f"{100 * mean * batches_per_epoch / epoch:.0f}% of the epoch")
-        print(f"pytorch_gemm_floor_seconds={mean * batches_per_epoch:.3f}")
+              f"{100 * med * batches_per_epoch / epoch:.0f}% of the epoch")
+        print(f"pytorch_gemm_floor_seconds={med * batches_per_epoch:.3f}")
     print(f"pytorch_epoch_seconds_from_median_batch={median_epoch:.3f}")
     print(f"torch_version={torch.__version__}")
     print(f"pytorch_epoch_seconds={epoch:.3f}")
