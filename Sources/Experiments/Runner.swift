@@ -81,13 +81,14 @@ public struct Runner {
 
     public var selectedRuns: [RunConfig] { runs.filter(selection.takes) }
 
-    /// The state of `run` on disk. An unreadable run file counts as pending (it will be redone).
+    /// The state of `run` on disk, from the files' attributes and metrics alone (not their weights).
+    /// An unreadable run file counts as pending (it will be redone).
     public func state(of run: RunConfig) -> RunState {
-        if let record = try? RunFile.read(paths.runFile(run.id)) {
+        if let record = try? RunFile.read(paths.runFile(run.id), parts: []) {
             return record.attributes.status == .failed ? .failed(record.attributes.failure) : .complete
         }
-        if let record = try? RunFile.read(paths.checkpoint(run.id)), let c = record.checkpoint {
-            return .partial(epochs: c.epoch)
+        if let record = try? RunFile.read(paths.checkpoint(run.id), parts: .metrics) {
+            return .partial(epochs: record.trainMetrics.values.map(\.count).max() ?? 0)
         }
         return .pending
     }
