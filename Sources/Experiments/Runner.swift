@@ -40,7 +40,7 @@ public enum RunState: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .pending: return "pending"
-        case .partial(let e): return "interrupted after epoch \(e)"
+        case .partial(let e): return "checkpointed after epoch \(e) (training, or interrupted)"
         case .complete: return "complete"
         case .failed(let why): return "failed: \(why)"
         }
