@@ -10,12 +10,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Print the comparison tables of an experiment's runs.",
         discussion: """
-        RESULTS is an experiment's folder (e.g. results/mnist-sweep): every run file under runs/ and
-        baselines/ is read. The first table has the Parzen log-likelihood of the test images, models as
-        rows and (latent, dropout) as columns, the best of each column marked with *; on MNIST the AAE
-        paper's published values follow as reference rows. The second lists every run with its
-        validation reconstruction, σ, importance-sampled log-likelihood (VAEs) and training time.
-        CSV has one row per run; JSON has the tables and the runs.
+        RESULTS is an experiment's folder (e.g. results/mnist-sweep): every run file under runs/ and baselines/ is read. The first table has the Parzen log-likelihood of the test images, models as rows and (latent, dropout) as columns, the best of each column marked with *; on MNIST the AAE paper's published values follow as reference rows. The second lists every run with its validation reconstruction, σ, importance-sampled log-likelihood (VAEs) and training time. CSV has one row per run; JSON has the tables and the runs.
         """
     )
 

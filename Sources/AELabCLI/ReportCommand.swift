@@ -8,11 +8,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write RESULTS/report/index.html: the comparison table, then every run's figures.",
         discussion: """
-        RESULTS is an experiment's folder (e.g. results/quickstart). The page is self-contained (no
-        scripts, fonts or network): the comparison table and the Parzen chart first, then per run its
-        generated samples, reconstructions, decoded manifold (2-D latents), latent scatter, σ search
-        and loss curves. Figures are PNG and SVG files in report/figures/. `aelab run` writes the
-        report at the end of a sweep; run this after `aelab evaluate` or to rebuild it.
+        RESULTS is an experiment's folder (e.g. results/quickstart). The page is self-contained (no scripts, fonts or network): the comparison table and the Parzen chart first, then per run its generated samples, reconstructions, decoded manifold (2-D latents), latent scatter, σ search and loss curves. Figures are PNG and SVG files in report/figures/. `aelab run` writes the report at the end of a sweep; run this after `aelab evaluate` or to rebuild it.
         """
     )
 

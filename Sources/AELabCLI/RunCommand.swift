@@ -13,16 +13,12 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Train and evaluate every run of an experiment spec that is not done yet.",
         discussion: """
-        Each run is written to RESULTS/NAME/runs/RUN-ID.h5 when it is whole (complete, or failed with
-        its reason); while it trains, a checkpoint after every epoch sits in RESULTS/NAME/checkpoints/.
-        Running the same command again skips finished runs and continues interrupted ones from their
-        last epoch, with the same optimizer moments and random streams, so their losses are those of
-        an uninterrupted run. At the end it prints a summary and the comparison table.
+        Each run is written to RESULTS/NAME/runs/RUN-ID.h5 when it is whole (complete, or failed with its reason); while it trains, a checkpoint after every epoch sits in RESULTS/NAME/checkpoints/. Running the same command again skips finished runs and continues interrupted ones from their last epoch, with the same optimizer moments and random streams, so their losses are those of an uninterrupted run. At the end it prints a summary and the comparison table.
 
         Examples:
           aelab run experiments/quickstart.json
           aelab run experiments/mnist-sweep.json --set training.epochs=1 --dry-run
-          aelab run experiments/mnist-sweep.json --shard 2/4        # this machine's quarter of the runs
+          aelab run experiments/mnist-sweep.json --shard 2/4      # a quarter of the runs
           aelab run experiments/mnist-sweep.json --jobs 2 --threads 1
         See docs/spec.md for every key of a spec.
         """

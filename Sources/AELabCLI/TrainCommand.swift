@@ -12,9 +12,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train one model from flags and print its per-epoch losses.",
         discussion: """
-        Loss terms are per image (summed over the 784 pixels) and averaged over the epoch's
-        batches; 'valid' is the reconstruction phase's terms on the held-out validation slice, in
-        evaluation mode. Models: \(ModelRegistry.families.map { "\n  \($0.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.summary)" }.joined())
+        Loss terms are per image (summed over the 784 pixels) and averaged over the epoch's batches; 'valid' is the reconstruction phase's terms on the held-out validation slice, in evaluation mode. Models: \(ModelRegistry.families.map { "\n  \($0.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.summary)" }.joined())
         """
     )
 

@@ -11,11 +11,7 @@ struct AAEEpochBench: ParsableCommand {
         commandName: "aae-epoch",
         abstract: "One epoch of the AAE of the paper's reproduction on the 60,000 MNIST training images.",
         discussion: """
-        Encoder 784-1200-1200-8 with dropout, decoder 8-1200-1200-784, discriminator 8-1200-1200-1,
-        prior N(0, 5²I), batch 100, three phases per batch (reconstruction, discriminator,
-        generator), Adam 2e-4 / 1e-4, trained by the same Trainer as `aelab run`. Prints the epoch's
-        seconds, the time of the same GEMMs alone, and a final line aelab_epoch_seconds=…
-        (scripts/bench-aae-epoch compares it with PyTorch).
+        Encoder 784-1200-1200-8 with dropout, decoder 8-1200-1200-784, discriminator 8-1200-1200-1, prior N(0, 5²I), batch 100, three phases per batch (reconstruction, discriminator, generator), Adam 2e-4 / 1e-4, trained by the same Trainer as `aelab run`. Prints the epoch's seconds, the time of the same GEMMs alone, and a final line aelab_epoch_seconds=… (scripts/bench-aae-epoch compares it with PyTorch).
         """
     )
 

@@ -9,9 +9,7 @@ struct CoreBench: ParsableCommand {
         commandName: "core",
         abstract: "Forward + backward + Adam of the 784-1200-1200-8-1200-1200-784 autoencoder against its sgemm-bound time.",
         discussion: """
-        Prints the GFLOP/s of every sgemm shape one training step issues, the time of one step
-        (forward, backward, Adam), the time of the same GEMMs alone (the sgemm-bound time), and
-        their ratio. Times are medians over --iterations after --warmup steps.
+        Prints the GFLOP/s of every sgemm shape one training step issues, the time of one step (forward, backward, Adam), the time of the same GEMMs alone (the sgemm-bound time), and their ratio. Times are medians over --iterations after --warmup steps.
         """
     )
 

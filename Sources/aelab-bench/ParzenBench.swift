@@ -10,11 +10,7 @@ struct ParzenBench: ParsableCommand {
         commandName: "parzen",
         abstract: "Parzen evaluation: validation + test points against generated samples, a σ grid, vs the single sgemm.",
         discussion: """
-        Samples: the first N MNIST training images (uniform noise if MNIST is absent); validation:
-        the last images of the training file; test: the test images. Prints the evaluation's
-        seconds, the seconds of the one samples × test sgemm, their ratio (target ≤ 1.3), peak
-        resident memory, and a final line aelab_parzen_seconds=… (scripts/bench-parzen compares
-        it with numpy).
+        Samples: the first N MNIST training images (uniform noise if MNIST is absent); validation: the last images of the training file; test: the test images. Prints the evaluation's seconds, the seconds of the one samples × test sgemm, their ratio (target ≤ 1.3), peak resident memory, and a final line aelab_parzen_seconds=… (scripts/bench-parzen compares it with numpy).
         """
     )
 
