@@ -21,7 +21,7 @@ final class SweepTests: XCTestCase {
             XCTAssertEqual(Double(run.modelConfig.dropout), run.dropout)
             XCTAssertEqual(run.modelConfig.hidden, [1200, 1200])
             XCTAssertEqual(run.modelConfig.prior, .gaussian(std: 5))
-            XCTAssertEqual(run.training.epochs, 20)
+            XCTAssertEqual(run.training.epochs, 10)   // as experiments/mnist-sweep.json states
             XCTAssertEqual(run.sweepSettings.map(\.path), ["latent_dim", "dropout", "seed"])
         }
         XCTAssertEqual(runs[31].id, "wae-gan-z2-d0.25-s1")
