@@ -31,6 +31,24 @@ public struct RunPaths: Sendable {
         }
     }
 
+    /// Deletes temporaries (`.NAME.tmp-PID-RANDOM`) that a killed writer left behind: those whose
+    /// process no longer exists. Returns how many bytes were freed.
+    @discardableResult
+    func removeStaleTemporaries() -> Int {
+        var freed = 0
+        for folder in [runsFolder, checkpointsFolder, baselinesFolder] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") {
+                guard let range = name.range(of: ".tmp-"),
+                      let pid = Int32(name[range.upperBound...].prefix { $0.isNumber }),
+                      kill(pid, 0) != 0 && errno == ESRCH else { continue }
+                let path = folder + "/" + name
+                freed += ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
+        return freed
+    }
+
     func makeFolders() throws {
         for folder in [runsFolder, checkpointsFolder, baselinesFolder] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -104,6 +104,8 @@ public struct Runner {
     /// Runs the selection in order; a run that fails is recorded and the sweep goes on.
     public func run() throws -> RunSummary {
         try paths.makeFolders()
+        let freed = paths.removeStaleTemporaries()
+        if freed > 0 { log("removed \(freed / 1_000_000) MB of temporary files left by an interrupted run") }
         let start = DispatchTime.now().uptimeNanoseconds
         var summary = RunSummary()
         var cache: [String: Dataset] = [:]

@@ -210,4 +210,23 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(second.stdout.contains("1 complete, 0 failed, 3 skipped"), second.stdout)
         XCTAssertEqual(runFiles(folder, "badckpt").count, 4)
     }
+
+    /// A temporary left by a killed writer (its process gone) is removed by the next run;
+    /// one of a live process is kept.
+    func testStaleTemporariesAreRemoved() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "tmp.json", tinySpec(name: "tmp", epochs: 1))
+        let runs = folder.appendingPathComponent("tmp/runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        let stale = runs.appendingPathComponent(".ae-z2-d0.25-s1.h5.tmp-999999999-abc")
+        let live = runs.appendingPathComponent(".ae-z3-d0.25-s1.h5.tmp-\(getpid())-abc")
+        try Data(count: 2_000_000).write(to: stale)
+        try Data(count: 10).write(to: live)
+        let r = try CLI.run(["run", spec, "--results", folder.path, "--dry-run"])
+        XCTAssertEqual(r.status, 0)
+        _ = try CLI.run(["run", spec, "--results", folder.path])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale.path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: live.path))
+    }
 }
