@@ -77,7 +77,7 @@ struct RunExecution {
         model.fitGenerator(images: data.train.images, labels: data.train.labels)
         let (parzen, samples) = try parzenEvaluation(model, data: data, run: run, log: log)
         record.parzen = parzen
-        record.generatedSamples = samples.rows(0..<min(settings.figureSamples, samples.rows))
+        record.generatedSamples = settings.figureSamples > 0 ? samples.rows(0..<min(settings.figureSamples, samples.rows)) : nil
         // The bound uses p(z) = N(0, I) and the Bernoulli decoder: the VAEs' own model, not an AAE's.
         if model.family.latentSource == .standardNormal && model.reconstruction == .bce
             && model.encoder.head == .gaussian && settings.importanceSampling.testPoints > 0 {
