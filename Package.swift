@@ -31,9 +31,12 @@ let package = Package(
         .systemLibrary(name: "_CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "_CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "_CHDF5Shim", dependencies: ["_CHDF5"]),
+        // Elementwise loops Swift cannot vectorise (square roots): plain C, optimised and without
+        // fused multiply-adds in every configuration, one clone per x86 vector width.
+        .target(name: "_CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]),
 
-        .target(name: "TensorCore", dependencies: ["_CBLAS"], swiftSettings: optimizedKernels),
-        .target(name: "NeuralNet", dependencies: ["TensorCore"], swiftSettings: optimizedKernels),
+        .target(name: "TensorCore", dependencies: ["_CBLAS", "_CKernels"], swiftSettings: optimizedKernels),
+        .target(name: "NeuralNet", dependencies: ["TensorCore", "_CKernels"], swiftSettings: optimizedKernels),
         .target(name: "Datasets", dependencies: ["TensorCore", "_CZlib"], swiftSettings: optimizedKernels),
         .target(name: "Models", dependencies: ["NeuralNet"]),
         .target(name: "ResultStore", dependencies: ["TensorCore", "_CHDF5Shim"]),

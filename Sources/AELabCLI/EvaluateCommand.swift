@@ -23,7 +23,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads.") var threads = 2
 
     func run() throws {
-        BLAS.setThreads(threads)
+        ComputeEnvironment.configure(threads: threads)
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
         if let testPoints, testPoints < 1 { throw ValidationError("--test-points must be at least 1, got \(testPoints)") }
         let grid = try sigmaGrid.map(Self.parseGrid)

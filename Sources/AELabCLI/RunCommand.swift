@@ -51,7 +51,7 @@ struct RunCommand: ParsableCommand {
         runner.retryFailed = retryFailed
         runner.log = { emit($0) }
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        BLAS.setThreads(threads ?? max(1, cores / jobs))
+        ComputeEnvironment.configure(threads: threads ?? max(1, cores / jobs))
 
         if dryRun {
             for run in runner.selectedRuns {

@@ -53,7 +53,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLAS.setThreads(threads)
+        ComputeEnvironment.configure(threads: threads)
         let data = try Dataset.load(dataset, options: DatasetOptions(validationSize: validationSize, trainLimit: trainLimit))
         var config = ModelConfig()
         config.inputs = data.info.features

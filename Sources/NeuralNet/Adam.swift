@@ -1,5 +1,6 @@
 import Glibc
 import TensorCore
+import _CKernels
 
 /// Adam (Kingma & Ba, 2015), as `torch.optim.Adam`:
 /// g ← g + λ·p (weight decay); m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
@@ -36,7 +37,7 @@ public struct Adam: Optimizer {
         }
     }
 
-    /// One parameter's update: a single pass over p, g, m and v, sixteen lanes at a time.
+    /// One parameter's update: a single vectorised pass over p, g, m and v (`aelab_adam_update`).
     private mutating func apply(_ i: Int, _ gradient: Tensor, stepSize: Float, rootCorrection: Float) {
         let rule = AdamRule(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
                             stepSize: stepSize, inverseRoot: 1 / rootCorrection)
@@ -75,29 +76,8 @@ struct AdamRule {
 
     private func applyRange(p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
                             v: UnsafeMutablePointer<Float>, _ range: Range<Int>) {
-        typealias V = SIMD16<Float>
-        let (b1, b2, c1, c2) = (V(repeating: beta1), V(repeating: beta2), V(repeating: 1 - beta1), V(repeating: 1 - beta2))
-        let (eps, wd, lr, ir) = (V(repeating: epsilon), V(repeating: weightDecay), V(repeating: stepSize), V(repeating: inverseRoot))
-        var j = range.lowerBound
-        while j + 16 <= range.upperBound {
-            let pj = UnsafeRawPointer(p + j).loadUnaligned(as: V.self)
-            var gj = UnsafeRawPointer(g + j).loadUnaligned(as: V.self)
-            if weightDecay != 0 { gj += wd * pj }
-            let mj = b1 * UnsafeRawPointer(m + j).loadUnaligned(as: V.self) + c1 * gj
-            let vj = b2 * UnsafeRawPointer(v + j).loadUnaligned(as: V.self) + c2 * gj * gj
-            UnsafeMutableRawPointer(m + j).storeBytes(of: mj, as: V.self)
-            UnsafeMutableRawPointer(v + j).storeBytes(of: vj, as: V.self)
-            UnsafeMutableRawPointer(p + j).storeBytes(of: pj - lr * mj / (vj.squareRoot() * ir + eps), as: V.self)
-            j += 16
-        }
-        while j < range.upperBound {
-            let gj = weightDecay != 0 ? g[j] + weightDecay * p[j] : g[j]
-            let mj = beta1 * m[j] + (1 - beta1) * gj
-            let vj = beta2 * v[j] + (1 - beta2) * gj * gj
-            m[j] = mj
-            v[j] = vj
-            p[j] -= stepSize * mj / (vj.squareRoot() * inverseRoot + epsilon)
-            j += 1
-        }
+        let j = range.lowerBound
+        aelab_adam_update(p + j, g + j, m + j, v + j, range.count,
+                          beta1, beta2, epsilon, weightDecay, stepSize, inverseRoot)
     }
 }

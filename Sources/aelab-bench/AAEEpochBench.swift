@@ -22,7 +22,7 @@ struct AAEEpochBench: ParsableCommand {
     @Flag(help: "Print the time of every GEMM shape.") var verbose = false
 
     func run() throws {
-        BLAS.setThreads(threads)
+        ComputeEnvironment.configure(threads: threads)
         let options = DatasetOptions(validationSize: 0, trainLimit: batches > 0 ? batches * 100 : nil, testLimit: 1)
         let data = try Dataset.load("mnist", options: options)
         var config = ModelConfig()

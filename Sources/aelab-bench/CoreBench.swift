@@ -21,7 +21,7 @@ struct CoreBench: ParsableCommand {
     static let sizes = [784, 1200, 1200, 8, 1200, 1200, 784]
 
     func run() throws {
-        BLAS.setThreads(threads)
+        ComputeEnvironment.configure(threads: threads)
         var rng = RandomStream(seed: 1, purpose: "bench")
         let layers = zip(Self.sizes, Self.sizes.dropFirst()).map { Linear($0, $1, using: &rng) }
         let x = Tensor.uniform([batch, 784], using: &rng)

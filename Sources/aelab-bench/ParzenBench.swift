@@ -21,7 +21,7 @@ struct ParzenBench: ParsableCommand {
     @Option(help: "σ values (logspace 10^-1 … 10^0).") var sigmas = 10
 
     func run() throws {
-        BLAS.setThreads(threads)
+        ComputeEnvironment.configure(threads: threads)
         let (s, v, t) = try data()
         let grid = ParzenWindow.logspace(-1, 0, count: sigmas)
         print("AELab Parzen benchmark: \(v.rows) validation + \(t.rows) test points against \(s.rows) samples in \(s.columns) dimensions, \(grid.count) σ, \(BLAS.threads) BLAS threads")

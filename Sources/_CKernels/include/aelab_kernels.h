@@ -1,0 +1,22 @@
+#ifndef AELAB_KERNELS_H
+#define AELAB_KERNELS_H
+
+/// Adam's elementwise rule over `count` elements, in place on p, m and v:
+///   g' = g + weightDecay·p (when weightDecay ≠ 0)
+///   m  = beta1·m + (1−beta1)·g'
+///   v  = beta2·v + (1−beta2)·g'·g'
+///   p  = p − (stepSize·m) / (√v·inverseRoot + epsilon)
+/// evaluated in exactly this order, without fused multiply-adds, so the result is the same
+/// bits as the scalar formula whatever vector width the CPU offers. (Swift cannot vectorise
+/// a square root on Linux: Float.squareRoot keeps an errno fallback, and SIMD16.squareRoot
+/// calls sqrtf lane by lane, which made Adam compute-bound at a third of memory speed.)
+void aelab_adam_update(float *p, const float *g, float *m, float *v, long count,
+                       float beta1, float beta2, float epsilon, float weightDecay,
+                       float stepSize, float inverseRoot);
+
+/// glibc: serve blocks up to 32 MiB from the heap and never trim it, so memory a training step
+/// frees is reused by the next one instead of being unmapped and faulted in (zeroed) again.
+/// Returns 0 when the C library refused a setting (or is not glibc).
+int aelab_keep_freed_memory(void);
+
+#endif
