@@ -25,22 +25,22 @@ public struct Adam: Optimizer {
         v = m
     }
 
-    public mutating func update(_ gradients: [Tensor]) {
-        precondition(gradients.count == parameters.count, "Adam: \(gradients.count) gradients for \(parameters.count) parameters")
+    /// The bias corrections of the current step, set by `beginStep`.
+    private var rule: AdamRule?
+
+    public mutating func beginStep() {
         step += 1
         let t = Float(step)
         let stepSize = learningRate / (1 - Glibc.powf(beta1, t))
         let rootCorrection = (1 - Glibc.powf(beta2, t)).squareRoot()
-        for i in parameters.indices {
-            precondition(gradients[i].shape == parameters[i].shape, "Adam: gradient \(gradients[i].shape) for parameter \(parameters[i].shape)")
-            apply(i, gradients[i], stepSize: stepSize, rootCorrection: rootCorrection)
-        }
+        rule = AdamRule(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+                        stepSize: stepSize, inverseRoot: 1 / rootCorrection)
     }
 
     /// One parameter's update: a single vectorised pass over p, g, m and v (`aelab_adam_update`).
-    private mutating func apply(_ i: Int, _ gradient: Tensor, stepSize: Float, rootCorrection: Float) {
-        let rule = AdamRule(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
-                            stepSize: stepSize, inverseRoot: 1 / rootCorrection)
+    public mutating func apply(_ i: Int, gradient: Tensor) {
+        guard let rule else { preconditionFailure("Adam.apply before beginStep") }
+        precondition(gradient.shape == parameters[i].shape, "Adam: gradient \(gradient.shape) for parameter \(parameters[i].shape)")
         gradient.withUnsafeBufferPointer { g in
             m[i].withUnsafeMutableBufferPointer { m in
                 v[i].withUnsafeMutableBufferPointer { v in
@@ -57,6 +57,7 @@ public struct Adam: Optimizer {
     public mutating func restore(_ state: OptimizerState) throws {
         try checkState(state, names: ["m", "v"], parameters: parameters)
         step = state.step
+        rule = nil
         m = state.slots["m"]!
         v = state.slots["v"]!
     }

@@ -20,12 +20,25 @@ public protocol Optimizer {
     var parameters: [Parameter] { get }
     /// The learning rate, which schedules may change between epochs.
     var learningRate: Float { get set }
-    /// Applies one update: `gradients[i]` belongs to `parameters[i]`.
-    mutating func update(_ gradients: [Tensor])
+    /// Starts one update whose gradients arrive one parameter at a time, in any order (as the
+    /// backward pass completes them: see `ForwardPass.backward`). Every parameter must then get
+    /// exactly one `apply` before the next `beginStep`.
+    mutating func beginStep()
+    /// The current step's update of `parameters[index]` from its gradient.
+    mutating func apply(_ index: Int, gradient: Tensor)
     /// The state to save in a checkpoint.
     var state: OptimizerState { get }
     /// Continues from a saved state; throws if it does not fit these parameters.
     mutating func restore(_ state: OptimizerState) throws
+}
+
+extension Optimizer {
+    /// Applies one update: `gradients[i]` belongs to `parameters[i]`.
+    public mutating func update(_ gradients: [Tensor]) {
+        precondition(gradients.count == parameters.count, "\(Self.self): \(gradients.count) gradients for \(parameters.count) parameters")
+        beginStep()
+        for i in parameters.indices { apply(i, gradient: gradients[i]) }
+    }
 }
 
 /// A saved optimizer state that does not fit the optimizer it is restored into.

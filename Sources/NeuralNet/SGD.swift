@@ -19,21 +19,25 @@ public struct SGD: Optimizer {
         buffers = parameters.map { Tensor.zeros($0.shape) }
     }
 
-    public mutating func update(_ gradients: [Tensor]) {
-        precondition(gradients.count == parameters.count, "SGD: \(gradients.count) gradients for \(parameters.count) parameters")
-        let (lr, mu, wd, first, nesterov) = (learningRate, momentum, weightDecay, step == 0, nesterov)
+    /// Whether the current step is the first (momentum buffers start as the gradient).
+    private var firstStep = false
+
+    public mutating func beginStep() {
+        firstStep = step == 0
         step += 1
-        for i in parameters.indices {
-            precondition(gradients[i].shape == parameters[i].shape, "SGD: gradient \(gradients[i].shape) for parameter \(parameters[i].shape)")
-            gradients[i].withUnsafeBufferPointer { g in
-                buffers[i].withUnsafeMutableBufferPointer { b in
-                    parameters[i].value.withUnsafeMutableBufferPointer { p in
-                        for j in 0..<p.count {
-                            let gj = g[j] + wd * p[j]
-                            guard mu != 0 else { p[j] -= lr * gj; continue }
-                            b[j] = first ? gj : mu * b[j] + gj
-                            p[j] -= lr * (nesterov ? gj + mu * b[j] : b[j])
-                        }
+    }
+
+    public mutating func apply(_ i: Int, gradient: Tensor) {
+        precondition(gradient.shape == parameters[i].shape, "SGD: gradient \(gradient.shape) for parameter \(parameters[i].shape)")
+        let (lr, mu, wd, first, nesterov) = (learningRate, momentum, weightDecay, firstStep, nesterov)
+        gradient.withUnsafeBufferPointer { g in
+            buffers[i].withUnsafeMutableBufferPointer { b in
+                parameters[i].value.withUnsafeMutableBufferPointer { p in
+                    for j in 0..<p.count {
+                        let gj = g[j] + wd * p[j]
+                        guard mu != 0 else { p[j] -= lr * gj; continue }
+                        b[j] = first ? gj : mu * b[j] + gj
+                        p[j] -= lr * (nesterov ? gj + mu * b[j] : b[j])
                     }
                 }
             }

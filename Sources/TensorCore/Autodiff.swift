@@ -15,12 +15,20 @@ public final class Tape {
 
     private var backwards: [Backward?] = []
     private var leaves: [ObjectIdentifier: Variable] = [:]
-    private let trainable: Set<ObjectIdentifier>
+    /// For each leaf's tape entry, its parameter: index in the list being differentiated, and key.
+    private var leafParameter: [Int: (index: Int, key: ObjectIdentifier)] = [:]
+    /// The index of each trainable parameter in the list being differentiated.
+    private let trainable: [ObjectIdentifier: Int]
+    /// The shapes of the parameters being differentiated, in order.
+    private let parameterShapes: [[Int]]
     /// False for inference: nothing is tracked, nothing is kept.
     public let isRecording: Bool
 
     init(trainable: [Parameter], recording: Bool) {
-        self.trainable = Set(trainable.map(ObjectIdentifier.init))
+        self.trainable = Dictionary(trainable.enumerated().map { (ObjectIdentifier($1), $0) }, uniquingKeysWith: { first, _ in
+            preconditionFailure("valueAndGradient: parameter \(first) is listed twice")
+        })
+        parameterShapes = trainable.map(\.shape)
         self.isRecording = recording
     }
 
@@ -32,10 +40,11 @@ public final class Tape {
     /// the encoder is trained). Every use of one parameter shares one variable.
     public func watch(_ parameter: Parameter) -> Variable {
         let key = ObjectIdentifier(parameter)
-        guard isRecording, trainable.contains(key) else { return constant(parameter.value) }
+        guard isRecording, let index = trainable[key] else { return constant(parameter.value) }
         if let v = leaves[key] { return v }
         let v = Variable(value: parameter.value, id: newID(nil), tape: self)
         leaves[key] = v
+        leafParameter[v.id] = (index, key)
         return v
     }
 
@@ -51,24 +60,37 @@ public final class Tape {
         return backwards.count - 1
     }
 
-    /// Walks the tape backwards from `output` (seeded with ones) and returns the gradients of the
-    /// leaves. Each closure and each intermediate gradient is freed as soon as it is used.
-    func backpropagate(from output: Variable) -> Gradients {
+    /// Walks the tape backwards from `output` (seeded with ones), freeing each closure and each
+    /// intermediate gradient as soon as it is used, and hands each parameter's gradient to
+    /// `finished` (parameter index, gradient) the moment it is complete.
+    ///
+    /// A parameter's leaf is entered on the tape just before its first use, so every operation
+    /// that uses it comes later on the tape: when the walk reaches the leaf, its gradient is whole.
+    /// The tape then lets go of the leaf's value before calling `finished`; no closure still to
+    /// run refers to it, so `finished` may update the parameter in place (an optimizer step
+    /// while its weights and gradient are still in cache). Parameters the output does not
+    /// depend on get zeros, after the walk.
+    func backpropagate(from output: Variable, _ finished: (Int, Tensor) -> Void) {
         var grads = Gradients(count: backwards.count)
-        guard output.isTracked else { return grads }
-        grads.accumulate(output, Tensor.ones(output.value.shape))
-        for id in stride(from: output.id, through: 0, by: -1) {
-            guard let backward = backwards[id] else { continue }
-            backwards[id] = nil
-            guard let g = grads.take(id) else { continue }
-            backward(g, &grads)
+        var done = Set<Int>()
+        if output.isTracked {
+            grads.accumulate(output, Tensor.ones(output.value.shape))
+            for id in stride(from: output.id, through: 0, by: -1) {
+                if let backward = backwards[id] {
+                    backwards[id] = nil
+                    if let g = grads.take(id) { backward(g, &grads) }
+                } else if let leaf = leafParameter[id], let g = grads.take(id) {
+                    leaves[leaf.key] = nil
+                    done.insert(leaf.index)
+                    finished(leaf.index, g)
+                }
+            }
         }
-        return grads
-    }
-
-    func gradient(for parameter: Parameter, in grads: Gradients) -> Tensor {
-        if let v = leaves[ObjectIdentifier(parameter)], let g = grads.slots[v.id] { return g }
-        return Tensor.zeros(parameter.shape)
+        backwards.removeAll()
+        leaves.removeAll()
+        for index in parameterShapes.indices where !done.contains(index) {
+            finished(index, Tensor.zeros(parameterShapes[index]))
+        }
     }
 }
 
@@ -124,11 +146,36 @@ public struct Gradients {
 public func valueAndGradient(
     of parameters: [Parameter], _ f: (Tape) throws -> Variable
 ) rethrows -> (value: Float, gradients: [Tensor]) {
-    let tape = Tape(trainable: parameters, recording: true)
-    let output = try f(tape)
-    precondition(output.value.count == 1, "valueAndGradient: the function returned shape \(output.shape), not a scalar")
-    let grads = tape.backpropagate(from: output)
-    return (output.value.scalar, parameters.map { tape.gradient(for: $0, in: grads) })
+    let pass = try ForwardPass(of: parameters, f)
+    var gradients = [Tensor?](repeating: nil, count: parameters.count)
+    let value = pass.value
+    pass.backward { gradients[$0] = $1 }
+    return (value, gradients.map { $0! })
+}
+
+/// A recorded forward pass whose backward pass has not run yet: look at the loss first (to stop
+/// on a NaN before anything changes), then send each parameter's gradient where it is needed.
+public struct ForwardPass: ~Copyable {
+    private let tape: Tape
+    private let output: Variable
+    /// The loss.
+    public var value: Float { output.value.scalar }
+
+    /// Runs `f` on a fresh tape, as `valueAndGradient`; `f` must return a one-element variable.
+    public init(of parameters: [Parameter], _ f: (Tape) throws -> Variable) rethrows {
+        tape = Tape(trainable: parameters, recording: true)
+        output = try f(tape)
+        precondition(output.value.count == 1, "valueAndGradient: the function returned shape \(output.shape), not a scalar")
+    }
+
+    /// Backpropagates and calls `body(index, gradient)` once for each parameter (index into the
+    /// list given to `init`) as soon as its gradient is complete, in no fixed order. `body` may
+    /// update that parameter in place: the rest of the backward pass no longer reads it. Calling
+    /// an optimizer here applies each layer's update while its weights and gradient are still in
+    /// cache, instead of streaming them all from memory again after the backward pass.
+    public consuming func backward(_ body: (Int, Tensor) -> Void) {
+        tape.backpropagate(from: output, body)
+    }
 }
 
 /// Runs `f` on a tape that records nothing: inference, evaluation, sampling.

@@ -10,7 +10,12 @@ public enum ComputeEnvironment {
     /// with `mmap` and trims the heap top once 128 KiB–64 MiB is free, so each step faulted in
     /// and zeroed fresh pages again: measured as 2–3 ms of page faults per AAE step. Blocks up
     /// to 32 MiB (glibc's limit for this setting) now stay in the heap and are reused.
+    ///
+    /// It also makes OpenBLAS's idle threads sleep after ~0.1 ms (2¹⁸ cycles) instead of spinning
+    /// for ~0.1 s after every product, which took a core from the optimizer and the elementwise
+    /// work between products. `OPENBLAS_THREAD_TIMEOUT`, when set, is left as it is.
     public static func configure(threads: Int) {
+        aelab_openblas_set_thread_timeout(18)
         BLAS.setThreads(threads)
         keepFreedMemory()
     }

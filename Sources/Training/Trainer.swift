@@ -52,15 +52,19 @@ public final class Trainer {
             let batch = Batch(images: images, labels: labels)
             for (p, phase) in model.phases.enumerated() {
                 var terms: [(name: String, value: Float)] = []
-                let (value, gradients) = valueAndGradient(of: phase.parameters) { tape in
+                let pass = ForwardPass(of: phase.parameters) { tape in
                     let loss = phase.loss(batch, tape, &context)
                     terms = loss.terms
                     return loss.total
                 }
+                let value = pass.value
                 if let bad = terms.first(where: { !$0.value.isFinite }) ?? (value.isFinite ? nil : ("total", value)) {
                     throw DivergenceError(epoch: epoch + 1, batch: index + 1, phase: phase.name, term: bad.name, value: bad.value)
                 }
-                optimizers[p].update(gradients)
+                // Each layer's update as soon as the backward pass has its gradient (same result
+                // as updating after the whole backward pass, without re-reading every weight).
+                optimizers[p].beginStep()
+                pass.backward { optimizers[p].apply($0, gradient: $1) }
                 means.add(terms, weight: labels.count)
             }
             means.addWeight(labels.count)

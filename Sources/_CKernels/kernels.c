@@ -3,6 +3,24 @@
 #include <malloc.h>
 #endif
 
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int aelab_openblas_set_thread_timeout(int exponent) {
+    if (getenv("OPENBLAS_THREAD_TIMEOUT") != NULL) return 0;
+    // Looked up at run time: the pthread build of OpenBLAS exports both, other builds may not.
+    void (*read_env)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "openblas_read_env");
+    int (*shutdown)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "blas_thread_shutdown_");
+    if (read_env == NULL || shutdown == NULL) return 0;
+    char value[16];
+    snprintf(value, sizeof value, "%d", exponent);
+    if (setenv("OPENBLAS_THREAD_TIMEOUT", value, 0) != 0) return 0;
+    read_env();
+    shutdown();
+    return 1;
+}
+
 int aelab_keep_freed_memory(void) {
 #if defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
     return mallopt(M_MMAP_THRESHOLD, 32 << 20) && mallopt(M_TRIM_THRESHOLD, 0x7fffffff);
@@ -43,3 +61,4 @@ void aelab_adam_update(float *restrict p, const float *restrict g, float *restri
         }
     }
 }
+

@@ -48,22 +48,41 @@ struct CoreBench: ParsableCommand {
             gemmBound += t
             print(pad(s.name, 22) + pad("\(s.m)×\(s.n)×\(s.k)", 16) + pad(String(format: "%8.1f", s.flops / t / 1e9), 10) + String(format: "%9.0f", t * 1e6))
         }
-        let sequence = timeMedian(iterations: iterations, warmup: warmup) {
-            for s in shapes { s.call() }
-        }
 
-        func gradients() -> [Tensor] {
-            valueAndGradient(of: parameters) { tape in
+        func forward() -> ForwardPass {
+            ForwardPass(of: parameters) { tape in
                 var h = tape.constant(x)
                 for (i, layer) in layers.enumerated() {
                     h = layer(h)
                     if i < layers.count - 1 && i != 2 { h = h.relu() }
                 }
                 return binaryCrossEntropy(logits: h, targets: x, reduction: .sumOverFeatures)
-            }.gradients
+            }
         }
-        let step = timeMedian(iterations: iterations, warmup: warmup) { adam.update(gradients()) }
-        let forwardBackward = timeMedian(iterations: iterations, warmup: warmup) { _ = gradients() }
+        func gradients() -> [Tensor] {
+            var g = [Tensor](repeating: Tensor(0), count: parameters.count)
+            forward().backward { g[$0] = $1 }
+            return g
+        }
+        // The step as the trainer runs it (each layer's Adam update as soon as the backward pass
+        // has its gradient), its variants and the GEMMs alone, timed in turn within each
+        // iteration, so that load from other processes on this shared machine falls on all alike.
+        let medians = timeInterleaved(iterations: iterations, warmup: warmup, [
+            { for s in shapes { s.call() } },
+            { adam.beginStep(); forward().backward { adam.apply($0, gradient: $1) } },
+            { adam.update(gradients()) },
+            { _ = gradients() },
+        ])
+        let (sequence, step, stepUnfused, forwardBackward) = (medians[0], medians[1], medians[2], medians[3])
+        // Adam as it runs inside a step: right after the backward pass that produced its gradients.
+        var adamInStepTimes: [Double] = []
+        for i in 0..<(warmup + iterations) {
+            let g = gradients()
+            let start = DispatchTime.now().uptimeNanoseconds
+            adam.update(g)
+            if i >= warmup { adamInStepTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+        }
+        let adamInStep = adamInStepTimes.sorted()[adamInStepTimes.count / 2]
         let grads = parameters.map { Tensor.zeros($0.shape) }
         // Adam reads p, g, m, v and writes p, m, v: seven float streams per parameter.
         let adamBytes = 7 * 4 * parameters.reduce(0) { $0 + $1.value.count }
@@ -74,10 +93,13 @@ struct CoreBench: ParsableCommand {
         print(String(format: "GEMMs per step: %d, %.2f GFLOP", shapes.count, flops / 1e9))
         print(String(format: "sgemm-bound time (the step's GEMMs in sequence): %7.2f ms  (%.1f GFLOP/s)", sequence * 1e3, flops / sequence / 1e9))
         print(String(format: "  (sum of per-shape medians:                    %7.2f ms)", gemmBound * 1e3))
-        print(String(format: "one step: forward + backward + Adam:             %7.2f ms  (%.1f GFLOP/s)", step * 1e3, flops / step / 1e9))
+        print(String(format: "one step: forward + backward + Adam (fused):     %7.2f ms  (%.1f GFLOP/s)", step * 1e3, flops / step / 1e9))
+        print(String(format: "  the same, Adam after the whole backward pass:  %7.2f ms", stepUnfused * 1e3))
         print(String(format: "  forward + backward alone:                      %7.2f ms", forwardBackward * 1e3))
         print(String(format: "  Adam alone:                                    %7.2f ms  (%.0f MB of parameters, gradients and moments moved: %.1f GB/s)",
                      adamOnly * 1e3, Double(adamBytes) / 1e6, Double(adamBytes) / adamOnly / 1e9))
+        print(String(format: "  Adam after a backward pass (as run unfused):   %7.2f ms  (%.1f GB/s)",
+                     adamInStep * 1e3, Double(adamBytes) / adamInStep / 1e9))
         print(String(format: "ratio step / sgemm-bound: %.3f  (target ≤ 1.25)", step / sequence))
     }
 }
@@ -103,6 +125,20 @@ struct GemmShape {
     func time(iterations: Int, warmup: Int) -> Double {
         timeMedian(iterations: iterations, warmup: warmup) { call() }
     }
+}
+
+/// The median wall time in seconds of each of `bodies`, run in turn in every iteration.
+func timeInterleaved(iterations: Int, warmup: Int, _ bodies: [() -> Void]) -> [Double] {
+    for _ in 0..<warmup { for body in bodies { body() } }
+    var times = [[Double]](repeating: [], count: bodies.count)
+    for _ in 0..<max(iterations, 1) {
+        for (i, body) in bodies.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times[i].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+    }
+    return times.map { $0.sorted()[$0.count / 2] }
 }
 
 /// The median wall time of `body` in seconds.

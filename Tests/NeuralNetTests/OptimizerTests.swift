@@ -24,6 +24,44 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(b.value.scalar, 1.8, accuracy: 1e-5)
     }
 
+    /// The trainer applies Adam to each parameter while the backward pass is still running
+    /// (`ForwardPass.backward`). That gives the same bits as updating after the whole pass, every
+    /// parameter gets exactly one gradient, and an unused one gets zeros.
+    func testAdamInsideTheBackwardPassEqualsAdamAfterIt() {
+        func parameters() -> [Parameter] {
+            var rng = RandomStream(seed: 4, purpose: "init")
+            return [Tensor.normal([5, 3], using: &rng), Tensor.normal([5], using: &rng),
+                    Tensor.normal([2, 5], using: &rng), Tensor.normal([2], using: &rng),
+                    Tensor.normal([3], using: &rng)].map(Parameter.init)   // the last one is not used
+        }
+        var rng = RandomStream(seed: 5, purpose: "data")
+        let x = Tensor.normal([4, 3], using: &rng)
+        func loss(_ p: [Parameter], _ tape: Tape) -> Variable {
+            let w1 = tape.watch(p[0])
+            // w1 is used twice, at both ends of the graph: its gradient is complete only at the end.
+            let h = Variable.affine(tape.constant(x), weight: w1, bias: tape.watch(p[1])).relu()
+            let y = Variable.affine(h, weight: tape.watch(p[2]), bias: tape.watch(p[3]))
+            return y.squared().sum() + w1.squared().sum() * 0.1
+        }
+        let after = parameters(), during = parameters()
+        var adamAfter = Adam(after, learningRate: 0.05), adamDuring = Adam(during, learningRate: 0.05)
+        for _ in 0..<3 {
+            adamAfter.update(valueAndGradient(of: after) { loss(after, $0) }.gradients)
+            let pass = ForwardPass(of: during) { loss(during, $0) }
+            var delivered: [Int] = []
+            adamDuring.beginStep()
+            pass.backward { index, gradient in
+                delivered.append(index)
+                if index == 4 { XCTAssertEqual(gradient.scalars, [0, 0, 0]) }
+                adamDuring.apply(index, gradient: gradient)
+            }
+            XCTAssertEqual(delivered.sorted(), [0, 1, 2, 3, 4])
+            XCTAssertEqual(delivered.last, 4, "the unused parameter comes after the walk")
+        }
+        for (a, d) in zip(after, during) { XCTAssertEqual(a.value.scalars, d.value.scalars) }
+        XCTAssertNotEqual(after[0].value.scalars, parameters()[0].value.scalars, "the parameters moved")
+    }
+
     func testAdamWeightDecayAddsToTheGradient() {
         let p = Parameter(Tensor(shape: [1], scalars: [2]))
         var adam = Adam([p], learningRate: 0.1, weightDecay: 0.5)
