@@ -48,6 +48,8 @@ public struct RunConfig: Sendable, Equatable {
         config.prior = spec.prior
         config.encoderHead = options.encoderHead
         config.noiseDimension = spec.network.noiseDimension
+        config.dropoutIn = Set(spec.network.dropoutIn)
+        config.encoderNoiseStd = Float(spec.network.encoderNoiseStd)
         config.reconstruction = options.reconstruction
         config.lambda = options.lambda.map(Float.init)
         config.adversarialUpdate = options.update ?? .phased

@@ -1,4 +1,5 @@
 import Datasets
+import Models
 import NeuralNet
 import Training
 
@@ -46,20 +47,37 @@ public struct NetworkSpec: Codable, Sendable, Equatable {
     public internal(set) var batchNorm: Bool
     /// Size of η for the universal-approximator encoder head.
     public internal(set) var noiseDimension: Int
+    /// The networks whose hidden layers get the (swept) dropout rate, in the order encoder,
+    /// decoder, discriminator.
+    public internal(set) var dropoutIn: [NetworkRole]
+    /// Standard deviation of ε in the Gaussian encoder head's z = μ + σ·ε.
+    public internal(set) var encoderNoiseStd: Double
 
     init(_ f: Fields) throws {
-        try f.only(["hidden", "discriminator_hidden", "activation", "batch_norm", "noise_dim"])
+        try f.only(["hidden", "discriminator_hidden", "activation", "batch_norm", "noise_dim", "dropout_in", "encoder_noise_std"])
         hidden = try f.ints("hidden", default: [1200, 1200], min: 1)
         discriminatorHidden = try f.ints("discriminator_hidden", default: [1200, 1200], min: 1)
         activation = try f.choice("activation", default: Activation.relu)
         batchNorm = try f.bool("batch_norm", default: false)
         noiseDimension = try f.int("noise_dim", default: 8, min: 1)
+        if let list = f["dropout_in"] {
+            let path = f.path + "dropout_in"
+            let roles: [NetworkRole] = try list.array(at: path).enumerated().map { try $1.choice(at: path + $0) }
+            guard !roles.isEmpty else {
+                throw SpecProblem(path, "expected a non-empty list of encoder, decoder, discriminator (set dropout to 0 for none)")
+            }
+            dropoutIn = NetworkRole.allCases.filter(roles.contains)
+        } else {
+            dropoutIn = [.encoder]
+        }
+        encoderNoiseStd = try f.number("encoder_noise_std", default: 1, .positive)
     }
 
     var json: JSONValue {
         .object(["hidden": JSONValue(hidden), "discriminator_hidden": JSONValue(discriminatorHidden),
                  "activation": JSONValue(activation.rawValue), "batch_norm": JSONValue(batchNorm),
-                 "noise_dim": JSONValue(noiseDimension)])
+                 "noise_dim": JSONValue(noiseDimension), "dropout_in": .array(dropoutIn.map { JSONValue($0.rawValue) }),
+                 "encoder_noise_std": JSONValue(encoderNoiseStd)])
     }
 
     public init(from decoder: any Decoder) throws { try self.init(Fields(decoder)) }

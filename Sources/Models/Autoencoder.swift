@@ -52,14 +52,19 @@ public final class Autoencoder {
         encoder = EncoderNetwork(inputs: config.inputs, hidden: config.hidden, latent: config.latent,
                           head: config.encoderHead ?? family.defaultHead,
                           classes: family.conditionsEncoder ? config.classes : 0,
-                          noiseDimension: config.noiseDimension, activation: config.activation,
-                          dropout: config.dropout, batchNorm: config.batchNorm, using: &rng)
+                          noiseDimension: config.noiseDimension, noiseStd: config.encoderNoiseStd,
+                          activation: config.activation,
+                          dropout: config.dropoutIn.contains(.encoder) ? config.dropout : 0,
+                          batchNorm: config.batchNorm, using: &rng)
         decoder = ConditionedMLP(inputs: config.latent, hidden: config.hidden.reversed(), outputs: config.inputs,
-                                 classes: classes, activation: config.activation, dropout: 0,
+                                 classes: classes, activation: config.activation,
+                                 dropout: config.dropoutIn.contains(.decoder) ? config.dropout : 0,
                                  batchNorm: config.batchNorm, using: &rng)
         discriminator = family.hasDiscriminator
             ? ConditionedMLP(inputs: config.latent, hidden: config.discriminatorHidden, outputs: 1,
-                             activation: config.activation, dropout: 0, batchNorm: false, using: &rng)
+                             activation: config.activation,
+                             dropout: config.dropoutIn.contains(.discriminator) ? config.dropout : 0,
+                             batchNorm: false, using: &rng)
             : nil
         reconstruction = config.reconstruction ?? family.defaultReconstruction
         labelFrequencies = [Float](repeating: 1 / Float(max(config.classes, 1)), count: config.classes)

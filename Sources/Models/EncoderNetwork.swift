@@ -27,15 +27,20 @@ public final class EncoderNetwork: Layer {
     public let latent: Int
     public let classes: Int
     public let noiseDimension: Int
+    /// Standard deviation of ε in the Gaussian head's reparameterisation.
+    public let noiseStd: Float
     public let network: MLP
 
     /// - Parameters:
     ///   - classes: label classes appended as one-hot to the input (0: unconditional).
     ///   - noiseDimension: the size of η for the universal head.
+    ///   - noiseStd: the standard deviation of ε for the Gaussian head (z = μ + σ·ε).
     public init(inputs: Int, hidden: [Int], latent: Int, head: EncoderHead, classes: Int = 0,
-                noiseDimension: Int = 0, activation: Activation, dropout: Float, batchNorm: Bool,
+                noiseDimension: Int = 0, noiseStd: Float = 1, activation: Activation, dropout: Float, batchNorm: Bool,
                 using rng: inout RandomStream) {
+        precondition(noiseStd > 0, "EncoderNetwork: noise standard deviation \(noiseStd) is not positive")
         self.head = head
+        self.noiseStd = noiseStd
         self.latent = latent
         self.classes = classes
         self.noiseDimension = head == .universal ? noiseDimension : 0
@@ -61,7 +66,8 @@ public final class EncoderNetwork: Layer {
         guard head == .gaussian else { return EncoderOutput(z: h, mean: nil, logVariance: nil) }
         let mu = h.columns(0..<latent), logVariance = h.columns(latent..<(2 * latent))
         guard context.mode == .training || context.samplesPosterior else { return EncoderOutput(z: mu, mean: mu, logVariance: logVariance) }
-        let epsilon = tape.constant(Tensor.normal(mu.shape, using: &context.noise))
+        let epsilon = tape.constant(noiseStd == 1 ? Tensor.normal(mu.shape, using: &context.noise)
+                                                  : Tensor.normal(mu.shape, std: noiseStd, using: &context.noise))
         return EncoderOutput(z: mu + (logVariance * 0.5).exp() * epsilon, mean: mu, logVariance: logVariance)
     }
 }

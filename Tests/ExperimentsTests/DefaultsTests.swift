@@ -61,7 +61,7 @@ final class DefaultsTests: XCTestCase {
           "name": "x", "description": "", "models": ["ae"], "sweep": {},
           "dataset": {"name": "mnist", "validation_size": 1000, "train_limit": null, "test_limit": null, "binarization": "none"},
           "network": {"hidden": [1200, 1200], "discriminator_hidden": [1200, 1200], "activation": "relu",
-                      "batch_norm": false, "noise_dim": 8},
+                      "batch_norm": false, "noise_dim": 8, "dropout_in": ["encoder"], "encoder_noise_std": 1},
           "latent_dim": 8, "dropout": 0, "seed": 1,
           "prior": {"kind": "gaussian", "std": 5},
           "training": {"epochs": 20, "batch_size": 100, "learning_rate": {"reconstruction": 0.001, "regularization": 0.0001},
@@ -95,7 +95,8 @@ final class DefaultsTests: XCTestCase {
         let run = try spec("""
         {"name": "x", "models": ["aae"], "dataset": {"name": "fashion-mnist", "train_limit": 2000, "test_limit": 500,
          "binarization": "dynamic", "validation_size": 300},
-         "network": {"hidden": [64], "discriminator_hidden": [], "activation": "leaky_relu", "batch_norm": true, "noise_dim": 4},
+         "network": {"hidden": [64], "discriminator_hidden": [], "activation": "leaky_relu", "batch_norm": true, "noise_dim": 4,
+                     "dropout_in": ["discriminator", "encoder"], "encoder_noise_std": 5},
          "latent_dim": 2, "dropout": 0.5, "seed": 7, "prior": {"kind": "mixture", "components": 5, "radius": 3, "std": 0.25},
          "training": {"epochs": 3, "batch_size": 50, "schedule": {"kind": "step", "every": 2, "factor": 0.5}, "drop_last": true,
                       "adam": {"beta1": 0.5}},
@@ -113,6 +114,8 @@ final class DefaultsTests: XCTestCase {
         XCTAssertEqual(c.discriminatorHidden, [])
         XCTAssertEqual(c.activation, .leakyRelu)
         XCTAssertTrue(c.batchNorm)
+        XCTAssertEqual(c.dropoutIn, [.encoder, .discriminator])
+        XCTAssertEqual(c.encoderNoiseStd, 5)
         XCTAssertEqual(c.noiseDimension, 4)
         XCTAssertEqual(c.dropout, 0.5)
         XCTAssertEqual(c.prior, .mixture(components: 5, radius: 3, std: 0.25))

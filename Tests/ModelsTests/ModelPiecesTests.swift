@@ -18,6 +18,44 @@ final class ModelPiecesTests: XCTestCase {
         XCTAssertEqual(s.mean(alongAxis: 0).scalars[0], 3, accuracy: 0.05)
     }
 
+    /// `dropoutIn` decides which networks get the dropout rate; the encoder alone by default.
+    func testDropoutGoesToTheNetworksNamed() {
+        var config = smallConfig()
+        config.dropout = 0.3
+        XCTAssertEqual(makeModel("aae", config).encoder.network.dropout.rate, 0.3)
+        XCTAssertEqual(makeModel("aae", config).decoder.network.dropout.rate, 0)
+        config.dropoutIn = [.decoder, .discriminator]
+        let model = makeModel("aae", config)
+        XCTAssertEqual(model.encoder.network.dropout.rate, 0)
+        XCTAssertEqual(model.decoder.network.dropout.rate, 0.3)
+        XCTAssertEqual(model.discriminator?.network.dropout.rate, 0.3)
+        // In training the decoder's output varies with the dropout masks; in evaluation it does not.
+        var rng = RandomStream(seed: 11, purpose: "codes")
+        let z = Tensor.normal([4, 8], using: &rng)
+        func decode(_ mode: Mode, seed: UInt64) -> [Float] {
+            var context = ForwardContext(mode: mode, seed: seed)
+            return withoutGradient { tape in model.decoder(tape.constant(z), labels: [], &context).value.scalars }
+        }
+        XCTAssertNotEqual(decode(.training, seed: 1), decode(.training, seed: 2))
+        XCTAssertEqual(decode(.evaluation, seed: 1), decode(.evaluation, seed: 2))
+    }
+
+    /// The Gaussian head's z = μ + σ·ε draws ε with the configured standard deviation.
+    func testGaussianHeadNoiseHasTheConfiguredScale() {
+        var init1 = RandomStream(seed: 3, purpose: "init")
+        let encoder = EncoderNetwork(inputs: 6, hidden: [16], latent: 4, head: .gaussian, noiseStd: 5,
+                                     activation: .relu, dropout: 0, batchNorm: false, using: &init1)
+        var rng = RandomStream(seed: 12, purpose: "images")
+        let x = Tensor.uniform([5_000, 6], using: &rng)
+        var context = ForwardContext(mode: .training, seed: 9)
+        let epsilon = withoutGradient { tape -> Tensor in
+            let out = encoder(tape.constant(x), labels: [], &context)
+            return (out.z.value - out.mean!.value) / (out.logVariance!.value * 0.5).exp()
+        }
+        XCTAssertEqual(epsilon.squared().mean().squareRoot(), 5, accuracy: 0.1)
+        XCTAssertEqual(epsilon.mean(), 0, accuracy: 0.1)
+    }
+
     func testPriorsSampleWhereTheySay() {
         var rng = RandomStream(seed: 2, purpose: "prior")
         let g = Prior.gaussian(std: 5).sample(20_000, dimension: 3, using: &rng)
