@@ -52,6 +52,26 @@ final class TensorTests: XCTestCase {
         assertClose(c, expected * 2 + 3)
     }
 
+    /// `ComputeEnvironment.configure` restarts OpenBLAS's threads with a short spin: the thread
+    /// count is what was asked, and a product large enough to use both threads is still right.
+    func testComputeEnvironmentKeepsProductsRight() {
+        let before = BLAS.threads
+        defer { BLAS.setThreads(before) }   // other tests run in this process
+        ComputeEnvironment.configure(threads: 2)
+        XCTAssertEqual(BLAS.threads, 2)
+        var rng = RandomStream(seed: 5, purpose: "matmul")
+        let a = Tensor.normal([300, 200], using: &rng), b = Tensor.normal([200, 250], using: &rng)
+        let c = Tensor.matmul(a, b)
+        for (i, j) in [(0, 0), (123, 45), (299, 249)] {
+            var expected: Double = 0
+            for k in 0..<200 { expected += Double(a[i, k]) * Double(b[k, j]) }
+            XCTAssertEqual(Double(c[i, j]), expected, accuracy: 1e-3)
+        }
+        ComputeEnvironment.configure(threads: 1)
+        XCTAssertEqual(BLAS.threads, 1)
+        XCTAssertEqual(Tensor.matmul(a, b).scalars, Tensor.matmul(a, b).scalars)
+    }
+
     func testConcatenateSliceGather() {
         let a = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
         let b = Tensor(shape: [2, 1], scalars: [5, 6])
