@@ -6,7 +6,7 @@ import Glibc
 /// drawing more numbers for one purpose (say, dropout) never shifts another (say, shuffling):
 /// `RandomStream(seed: 1, purpose: "shuffle")`. The whole state is four words, saved in checkpoints.
 public struct RandomStream: Sendable, Equatable {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    @usableFromInline var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     /// The generator's state; restoring it continues the stream exactly.
     public var state: [UInt64] { [s0, s1, s2, s3] }
@@ -42,7 +42,9 @@ public struct RandomStream: Sendable, Equatable {
         return z ^ (z >> 31)
     }
 
-    /// The next 64 random bits.
+    /// The next 64 random bits. Inlinable: dropout draws one word per two elements from other
+    /// modules, and a call per word cost as much as the rest of the mask.
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
@@ -55,7 +57,8 @@ public struct RandomStream: Sendable, Equatable {
         return result
     }
 
-    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @usableFromInline
+    func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// Uniform in [0, 1) with 24 random bits.
     public mutating func uniform() -> Float { Float(next() >> 40) * 0x1p-24 }
