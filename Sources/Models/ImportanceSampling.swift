@@ -30,9 +30,7 @@ extension Autoencoder {
                 let eps = Tensor.normal([n, d], using: &rng)
                 let z = eps * sigma + m
                 let logits = decode(logitsOf: z, labels: Array(repeating: labels[i], count: n))
-                let reconstruction = Tensor.zip(logits, x, "importance") { l, t in
-                    Swift.max(l, 0) - l * t + Glibc.log1pf(Glibc.expf(-Swift.abs(l)))
-                }.sum(alongAxis: 1).scalars
+                let reconstruction = binaryCrossEntropyElements(logits: logits, targets: x).sum(alongAxis: 1).scalars
                 let zz = z.squared().sum(alongAxis: 1).scalars, ee = eps.squared().sum(alongAxis: 1).scalars
                 for r in 0..<n {
                     let logPrior = -0.5 * Double(zz[r]) - Double(d) / 2 * logTwoPi

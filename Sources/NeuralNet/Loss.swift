@@ -1,3 +1,4 @@
+import _CKernels
 import Glibc
 import TensorCore
 
@@ -26,13 +27,45 @@ extension Variable {
 /// from the logits without overflow: ℓ = max(l, 0) − l·t + log(1 + e^−|l|); ∂ℓ/∂l = σ(l) − t.
 public func binaryCrossEntropy(logits: Variable, targets: Tensor, reduction: Reduction = .mean) -> Variable {
     precondition(logits.shape == targets.shape, "binaryCrossEntropy: logits \(logits.shape), targets \(targets.shape)")
-    let loss = Tensor.zip(logits.value, targets, "binaryCrossEntropy") { l, t in
-        Swift.max(l, 0) - l * t + Glibc.log1pf(Glibc.expf(-Swift.abs(l)))
-    }
-    let perElement = logits.tape.record(loss, inputs: [logits]) { dy, g in
-        g.accumulate(logits, Tensor.zip3(dy, logits.value, targets) { d, l, t in d * (Tensor.sigmoid(l) - t) })
+    let perElement = logits.tape.record(binaryCrossEntropyElements(logits: logits.value, targets: targets), inputs: [logits]) { dy, g in
+        precondition(dy.count == logits.value.count, "binaryCrossEntropy: gradient \(dy.shape) for logits \(logits.shape)")
+        g.accumulate(logits, Tensor(shape: logits.shape, unsafeUninitialized: { dx in
+            guard dx.count > 0 else { return }
+            dy.withUnsafeBufferPointer { d in
+                logits.value.withUnsafeBufferPointer { l in
+                    targets.withUnsafeBufferPointer { t in
+                        aelab_bce_logits_gradient(d.baseAddress!, l.baseAddress!, t.baseAddress!, dx.baseAddress!, dx.count)
+                    }
+                }
+            }
+        }))
     }
     return perElement.reduced(reduction)
+}
+
+/// The per-element binary cross-entropy max(l, 0) − l·t + log(1 + e^−|l|) (no gradient): `targets`
+/// of the shape of `logits`, or one row [1, columns] that every row of `logits` is compared with.
+/// Vectorised C loops (`aelab_bce_logits`): glibc's expf and log1pf are scalar calls, which made
+/// this the largest cost of a training step outside the GEMMs.
+public func binaryCrossEntropyElements(logits: Tensor, targets: Tensor) -> Tensor {
+    let broadcast = targets.shape != logits.shape
+    precondition(!broadcast || (logits.rank == 2 && targets.shape == [1, logits.columns]),
+                 "binaryCrossEntropyElements: logits \(logits.shape), targets \(targets.shape)")
+    return Tensor(shape: logits.shape, unsafeUninitialized: { out in
+        guard out.count > 0 else { return }
+        logits.withUnsafeBufferPointer { l in
+            targets.withUnsafeBufferPointer { t in
+                if broadcast {
+                    let n = logits.columns
+                    for r in 0..<logits.rows {
+                        aelab_bce_logits(l.baseAddress! + r * n, t.baseAddress!, out.baseAddress! + r * n, n)
+                    }
+                } else {
+                    aelab_bce_logits(l.baseAddress!, t.baseAddress!, out.baseAddress!, out.count)
+                }
+            }
+        }
+    })
 }
 
 /// Squared error (x − y)².

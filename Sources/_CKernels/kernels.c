@@ -62,3 +62,65 @@ void aelab_adam_update(float *restrict p, const float *restrict g, float *restri
     }
 }
 
+
+// exp(x) for x ≤ 0 (and NaN, which it returns): 2^k · exp(r), k = round(x / ln 2), r = x − k·ln 2
+// with ln 2 in two parts, exp(r) by its degree-6 Taylor polynomial; 0 below −87.3. k is rounded
+// by adding and subtracting 1.5·2^23, which leaves k in the low bits of the sum: only float
+// arithmetic and integer bit operations, so every vector width gives the same bits.
+static inline float exp_nonpositive(float x) {
+    const float magic = 12582912.0f;
+    float xc = x < -87.3f ? -87.3f : x;
+    float shifted = xc * 1.44269504f + magic;
+    float k = shifted - magic;
+    float r = xc - k * 0.693145751953125f;
+    r = r - k * 1.428606765330187e-06f;
+    float p = 1.0f / 720;
+    p = p * r + 1.0f / 120;
+    p = p * r + 1.0f / 24;
+    p = p * r + 1.0f / 6;
+    p = p * r + 0.5f;
+    p = p * r + 1;
+    p = p * r + 1;
+    union { float f; unsigned u; } s, m = { .f = magic };
+    s.f = shifted;
+    union { unsigned u; float f; } scale = { .u = ((s.u - m.u) + 127u) << 23 };
+    float e = p * scale.f;
+    return x < -87.3f ? 0.0f : e;
+}
+
+// log(1 + u) for u in [0, 1]: with 1 + u = 2^e·m, m in [√½, √2), log m = 2·atanh(s),
+// s = (m − 1)/(m + 1) computed from u directly (u/(u + 2), or (u − 1)/(u + 3) when e = 1), so
+// a tiny u keeps its relative precision; |s| ≤ 0.1716 and the odd series to s⁹ is within 1e-9.
+static inline float log1p_unit(float u) {
+    int big = u > 0.41421356f;
+    float s = big ? (u - 1) / (u + 3) : u / (u + 2);
+    float s2 = s * s;
+    float poly = 1.0f / 9;
+    poly = poly * s2 + 1.0f / 7;
+    poly = poly * s2 + 1.0f / 5;
+    poly = poly * s2 + 1.0f / 3;
+    poly = poly * s2 + 1;
+    float log_m = 2 * s * poly;
+    return big ? 0.693147182f + log_m : log_m;
+}
+
+AELAB_CLONES
+void aelab_bce_logits(const float *restrict logits, const float *restrict targets, float *restrict loss, long count) {
+    for (long j = 0; j < count; j++) {
+        float l = logits[j];
+        float a = l < 0 ? -l : l;
+        loss[j] = (l > 0 ? l : 0) - l * targets[j] + log1p_unit(exp_nonpositive(-a));
+    }
+}
+
+AELAB_CLONES
+void aelab_bce_logits_gradient(const float *restrict dy, const float *restrict logits, const float *restrict targets,
+                               float *restrict dx, long count) {
+    for (long j = 0; j < count; j++) {
+        float l = logits[j];
+        float a = l < 0 ? -l : l;
+        float u = exp_nonpositive(-a);
+        float sigmoid = l >= 0 ? 1 / (1 + u) : u / (1 + u);
+        dx[j] = dy[j] * (sigmoid - targets[j]);
+    }
+}

@@ -28,4 +28,12 @@ int aelab_keep_freed_memory(void);
 /// user's choice stands) or this OpenBLAS lacks the entry points (e.g. its OpenMP build).
 int aelab_openblas_set_thread_timeout(int exponent);
 
+/// Binary cross-entropy on logits, elementwise: loss = max(l, 0) − l·t + log(1 + e^(−|l|)), exact
+/// for large |l| (no overflow), within a few ulp of the Double formula (exp and log1p are
+/// polynomials here, vectorised; glibc's expf and log1pf are scalar calls). NaN in, NaN out.
+void aelab_bce_logits(const float *logits, const float *targets, float *loss, long count);
+
+/// Its gradient: dx = dy · (sigmoid(l) − t), the sigmoid from the same e^(−|l|).
+void aelab_bce_logits_gradient(const float *dy, const float *logits, const float *targets, float *dx, long count);
+
 #endif
