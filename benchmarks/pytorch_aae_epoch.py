@@ -14,7 +14,9 @@ Per batch, three phases, each with its own forward pass, zero_grad, backward and
   1. reconstruction  BCE-with-logits summed over the 784 pixels, averaged over the batch
                      -> encoder + decoder, lr 2e-4
   2. discriminator   BCE(D(z_prior), 1) + BCE(D(z_fake), 0), z_fake = encoder(x) recomputed here
-                     (without gradient: it would be detached) -> discriminator, lr 1e-4
+                     (without gradient: it would be detached) -> discriminator, lr 1e-4;
+                     two discriminator passes by default, as PyTorch ports write it, or with
+                     --merged-disc one pass on the 200 codes, as AELab runs it (same loss)
   3. generator       BCE(D(encoder(x)), 1) -> encoder only, lr 1e-4; the discriminator's weights
                      are frozen for this phase, so no gradient is computed for them
 
@@ -110,7 +112,8 @@ def adam(params, lr, impl):
 
 
 class AAE:
-    def __init__(self, dropout, adam_impl, freeze_disc):
+    def __init__(self, dropout, adam_impl, freeze_disc, merged_disc=False):
+        self.merged_disc = merged_disc
         self.encoder, self.decoder, self.discriminator = build(dropout)
         self.opt_ae = adam(list(self.encoder.parameters()) + list(self.decoder.parameters()), 2e-4, adam_impl)
         self.opt_d = adam(self.discriminator.parameters(), 1e-4, adam_impl)
@@ -134,10 +137,16 @@ class AAE:
         with torch.no_grad():
             z_fake = self.encoder(x)
         z_prior = torch.randn(n, LATENT) * PRIOR_STD
-        real = self.discriminator(z_prior)
-        fake = self.discriminator(z_fake)
-        d_loss = (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
-                  + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
+        if self.merged_disc:
+            # Both halves in one batch of 2n, as AELab does (its discriminator has no batch norm)
+            both = self.discriminator(torch.cat([z_prior, z_fake]))
+            targets = torch.cat([torch.ones(n, 1), torch.zeros(n, 1)])
+            d_loss = F.binary_cross_entropy_with_logits(both, targets, reduction="sum") / n
+        else:
+            real = self.discriminator(z_prior)
+            fake = self.discriminator(z_fake)
+            d_loss = (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+                      + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
         self.opt_d.zero_grad()
         d_loss.backward()
         self.opt_d.step()
@@ -169,22 +178,22 @@ DEC = [(LATENT, HIDDEN), (HIDDEN, HIDDEN), (HIDDEN, PIXELS)]
 DIS = [(LATENT, HIDDEN), (HIDDEN, HIDDEN), (HIDDEN, 1)]
 
 
-def step_gemms(freeze_disc):
+def step_gemms(freeze_disc, merged_disc=False):
     """The matrix products of one training step (one batch, three phases), as torch issues
     them for nn.Linear: forward Y = b + X·Wᵀ (addmm(b, x, W.t())), input gradient dX = dY·W,
     weight gradient dW = dYᵀ·X (dY.t(), X). No dX for a layer whose input needs no gradient (the data, the
-    prior sample, the detached z); no dW for a frozen layer. Each entry: (kind, in, out)."""
+    prior sample, the detached z); no dW for a frozen layer. Each entry: (kind, in, out, rows)."""
     ops = []
 
-    def forward(layers):
-        ops.extend(("fwd", i, o) for i, o in layers)
+    def forward(layers, rows=BATCH):
+        ops.extend(("fwd", i, o, rows) for i, o in layers)
 
-    def backward(layers, input_needs_grad, weights_need_grad=True):
+    def backward(layers, input_needs_grad, weights_need_grad=True, rows=BATCH):
         for k, (i, o) in reversed(list(enumerate(layers))):
             if weights_need_grad:
-                ops.append(("dW", i, o))
+                ops.append(("dW", i, o, rows))
             if k > 0 or input_needs_grad:
-                ops.append(("dX", i, o))
+                ops.append(("dX", i, o, rows))
 
     # 1. reconstruction
     forward(ENC + DEC)
@@ -192,10 +201,14 @@ def step_gemms(freeze_disc):
     backward(ENC, input_needs_grad=False)
     # 2. discriminator: encoder forward without gradient, D on the prior sample and on z_fake
     forward(ENC)
-    forward(DIS)
-    forward(DIS)
-    backward(DIS, input_needs_grad=False)
-    backward(DIS, input_needs_grad=False)
+    if merged_disc:
+        forward(DIS, rows=2 * BATCH)
+        backward(DIS, input_needs_grad=False, rows=2 * BATCH)
+    else:
+        forward(DIS)
+        forward(DIS)
+        backward(DIS, input_needs_grad=False)
+        backward(DIS, input_needs_grad=False)
     # 3. generator
     forward(ENC + DIS)
     backward(DIS, input_needs_grad=True, weights_need_grad=not freeze_disc)
@@ -203,27 +216,27 @@ def step_gemms(freeze_disc):
     return ops
 
 
-def gemm_floor(freeze_disc, iterations, warmup=3):
+def gemm_floor(freeze_disc, iterations, warmup=3, merged_disc=False):
     """Seconds per step of the step's GEMMs alone, on preallocated random operands with
     torch.addmm(bias, ..., out=...) for a forward product (F.linear's call, the bias added by
     the GEMM) and torch.mm(..., out=...) for a gradient product; no activations, losses,
     bias gradients, optimizer or allocation."""
-    ops = step_gemms(freeze_disc)
+    ops = step_gemms(freeze_disc, merged_disc)
     g = torch.Generator().manual_seed(0)
     weights, calls, flops = {}, [], 0
-    for kind, i, o in ops:
+    for kind, i, o, rows in ops:
         w = weights.setdefault((i, o), torch.randn(o, i, generator=g))   # nn.Linear's (out, in)
-        x = torch.randn(BATCH, i, generator=g)
-        dy = torch.randn(BATCH, o, generator=g)
+        x = torch.randn(rows, i, generator=g)
+        dy = torch.randn(rows, o, generator=g)
         if kind == "fwd":      # bias + (B,i)·(i,o), as F.linear's addmm
-            a, b, out = x, w.t(), torch.empty(BATCH, o)
+            a, b, out = x, w.t(), torch.empty(rows, o)
             bias = torch.randn(o, generator=g)
         elif kind == "dX":     # (B,o)·(o,i)
-            a, b, out = dy, w, torch.empty(BATCH, i)
+            a, b, out = dy, w, torch.empty(rows, i)
         else:                  # dW: (o,B)·(B,i)
             a, b, out = dy.t(), x, torch.empty(o, i)
         calls.append((bias if kind == "fwd" else None, a, b, out))
-        flops += 2 * BATCH * i * o
+        flops += 2 * rows * i * o
     times = []
     for it in range(warmup + iterations):
         t = time.perf_counter()
@@ -257,6 +270,9 @@ def main():
                    help="torch.optim.Adam implementation (default: torch's own choice)")
     p.add_argument("--no-freeze-disc", action="store_true",
                    help="compute (and discard) the discriminator's weight gradients in phase 3")
+    p.add_argument("--merged-disc", action="store_true",
+                   help="run the discriminator phase's real and fake codes as one batch of 200, as AELab does "
+                        "(default: two passes, as PyTorch ports of the AAE write it)")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
 
@@ -281,7 +297,7 @@ def main():
           f"discriminator 8-1200-1200-1; prior N(0, 5^2 I); Adam {args.adam}; "
           f"discriminator {'frozen' if freeze else 'not frozen'} in the generator phase")
 
-    model = AAE(args.dropout, args.adam, freeze)
+    model = AAE(args.dropout, args.adam, freeze, args.merged_disc)
 
     # Warm-up (not timed): allocator, MKL/oneDNN kernels, optimizer state.
     perm = torch.randperm(n)
@@ -319,7 +335,7 @@ def main():
           f"{median_epoch:.2f} s (less sensitive to bursts of load from other processes)")
 
     if args.gemm_iterations > 0:
-        med, best, flops, counts = gemm_floor(freeze, args.gemm_iterations)
+        med, best, flops, counts = gemm_floor(freeze, args.gemm_iterations, merged_disc=args.merged_disc)
         print(f"GEMM floor: the {sum(counts.values())} matrix products of one step "
               f"({counts['fwd']} forward b + X·Wᵀ, {counts['dX']} input-gradient dY·W, {counts['dW']} "
               f"weight-gradient dYᵀ·X over the three phases; no activation, loss, dropout, "

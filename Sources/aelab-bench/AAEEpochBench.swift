@@ -66,7 +66,7 @@ struct AAEEpochBench: ParsableCommand {
         let encoder = [784, 1200, 1200, 8], decoder = [8, 1200, 1200, 784], discriminator = [8, 1200, 1200, 1]
         var shapes: [GemmShape] = []
         /// `trainWeights`: dw for every layer; `needInputGradient`: dx reaches the chain's input.
-        func chain(_ name: String, _ sizes: [Int], trainWeights: Bool, needInputGradient: Bool, backward: Bool) {
+        func chain(_ name: String, _ sizes: [Int], rows b: Int = b, trainWeights: Bool, needInputGradient: Bool, backward: Bool) {
             for (i, (n, o)) in zip(sizes, sizes.dropFirst()).enumerated() {
                 shapes.append(GemmShape(name: "\(name) L\(i + 1) fwd", m: b, n: o, k: n, transposeA: false, transposeB: true))
                 guard backward else { continue }
@@ -77,10 +77,10 @@ struct AAEEpochBench: ParsableCommand {
         // 1 reconstruction: encoder and decoder trained.
         chain("rec enc", encoder, trainWeights: true, needInputGradient: false, backward: true)
         chain("rec dec", decoder, trainWeights: true, needInputGradient: true, backward: true)
-        // 2 discriminator: encoder forward only; the discriminator on prior and encoded codes.
+        // 2 discriminator: encoder forward only; the discriminator on prior and encoded codes, one
+        // batch of 2b rows (AAE.discriminatorLoss).
         chain("dis enc", encoder, trainWeights: false, needInputGradient: false, backward: false)
-        chain("dis real", discriminator, trainWeights: true, needInputGradient: false, backward: true)
-        chain("dis fake", discriminator, trainWeights: true, needInputGradient: false, backward: true)
+        chain("dis both", discriminator, rows: 2 * b, trainWeights: true, needInputGradient: false, backward: true)
         // 3 generator: gradient through the fixed discriminator into the encoder.
         chain("gen enc", encoder, trainWeights: true, needInputGradient: false, backward: true)
         chain("gen dis", discriminator, trainWeights: false, needInputGradient: true, backward: true)
