@@ -5,7 +5,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aelab-bench",
         abstract: "Benchmarks of AELab (run from a release build: swift run -c release aelab-bench …).",
-        subcommands: [CoreBench.self, AAEEpochBench.self, ParzenBench.self]
+        subcommands: [CoreBench.self, AAEEpochBench.self, ParzenBench.self, PriorProbe.self]
     )
 }
 

@@ -31,14 +31,26 @@ final class FamilyTrainingTests: XCTestCase {
 
     /// An AAE with prior N(0, 5²I) in 8 dimensions pushes its codes to the prior: per dimension,
     /// the mean of the validation codes lies within 0.25σ of 0 and their deviation within 25% of σ.
+    ///
+    /// The settings are what made this hold for every seed tried (18 of 18, 1 and 2 BLAS threads,
+    /// `aelab-bench prior-probe`), not for one seed's bits:
+    /// - 10,000 validation images: consecutive MNIST images are alike (the file keeps a writer's
+    ///   digits together), so the code mean of a block of 1,000 strays up to 1.7 in some dimension
+    ///   (120 blocks seen) while that of the 10,000 validation images stays within 0.81; 1,000
+    ///   independent codes of deviation 5 would keep their mean within about 0.45 in all 8.
+    /// - β1 = 0.5 and the learning rates halved every 10 epochs, regularisation at 5e-4: with
+    ///   Adam's β1 = 0.9 and constant rates the adversarial phases overshoot and 0 of 8 seeds
+    ///   passed; with the regularisation rate at the reconstruction's (1e-3), 7 of 12.
     func testAAECodesMatchTheGaussianPrior() throws {
-        let data = try MNISTSubset.load()
+        let data = try MNISTSubset.load(train: 10_000, validation: 10_000)
         var config = smallConfig()
         config.prior = .gaussian(std: 5)
         let model = makeModel("aae", config)
         var settings = TrainingSettings()
-        settings.epochs = 100   // 2,000 updates of each phase
-        settings.regularizationLearningRate = 1e-3
+        settings.epochs = 30   // 3,000 updates of each phase
+        settings.beta1 = 0.5
+        settings.regularizationLearningRate = 5e-4
+        settings.schedule = .step(every: 10, factor: 0.5)
         let trainer = Trainer(model: model, settings: settings)
         try trainer.train(data)
         let codes = model.codes(data.validation.images, labels: data.validation.labels)
