@@ -57,7 +57,9 @@ public struct RandomStream: Sendable, Equatable {
         return result
     }
 
-    @usableFromInline
+    // Inlinable with `next`: from another module (dropout draws a word per two elements) a call
+    // per rotation showed as 1.3% of an AAE epoch's profile.
+    @inlinable
     func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// Uniform in [0, 1) with 24 random bits.
