@@ -39,9 +39,9 @@ final class DefaultsTests: XCTestCase {
 
         let e = run.evaluation
         XCTAssertEqual([e.parzen.generatedSamples, e.parzen.testPoints, e.parzen.validationPoints], [10_000, 10_000, 1000])
-        XCTAssertEqual(e.parzen.sigmaGrid.count, 10)
+        XCTAssertEqual(e.parzen.sigmaGrid.count, 40)
         for (i, sigma) in e.parzen.sigmaGrid.enumerated() {
-            XCTAssertEqual(sigma, pow(10, -1 + Double(i) / 9), accuracy: 1e-12)
+            XCTAssertEqual(sigma, pow(10, -1 + Double(i) / 39), accuracy: 1e-12)
         }
         XCTAssertEqual([e.importanceSampling.samples, e.importanceSampling.testPoints, e.figureSamples], [5000, 1000, 100])
     }
