@@ -64,7 +64,7 @@ public final class Autoencoder {
             ? ConditionedMLP(inputs: config.latent, hidden: config.discriminatorHidden, outputs: 1,
                              activation: config.activation,
                              dropout: config.dropoutIn.contains(.discriminator) ? config.dropout : 0,
-                             // No batch norm: real and fake codes share one batch (AAE.discriminatorLoss).
+                             // No batch norm: real and fake codes share one batch (AAE.discriminatorLoss checks).
                              batchNorm: false, using: &rng)
             : nil
         reconstruction = config.reconstruction ?? family.defaultReconstruction

@@ -52,6 +52,8 @@ public enum AAE: ModelFamily {
     static func discriminatorLoss(_ model: Autoencoder, real: Variable, fake: Variable, labels: [Int],
                                   _ context: inout ForwardContext) -> Variable {
         let n = labels.count
+        precondition(model.discriminator?.network.norms.isEmpty ?? true,
+                     "AAE.discriminatorLoss: one batch of real and fake codes needs a discriminator without batch norm")
         let logits = model.discriminate(Variable.concatenate([real, fake], alongAxis: 0), labels: labels + labels, &context)
         let targets = Tensor.concatenate([Tensor.ones([n, 1]), Tensor.zeros([n, 1])], alongAxis: 0)
         return binaryCrossEntropy(logits: logits, targets: targets, reduction: .sum) / Float(n)
