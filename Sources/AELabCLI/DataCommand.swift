@@ -65,7 +65,11 @@ extension DataCommand {
     struct Fetch: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Download a dataset from its canonical mirrors and verify it.",
-            discussion: "Files already present and correct are kept; a download is renamed into place once verified.")
+            discussion: """
+                Files already present and correct are kept; a download is renamed into place once \
+                verified. Without --into, a dataset that is already whole and correct where the \
+                search path finds it (see `aelab data --help`) is left there and nothing is downloaded.
+                """)
 
         @Argument(help: "The dataset: \(datasetNames).")
         var name: String

@@ -10,14 +10,30 @@ extension Dataset {
     /// reached within `timeout` seconds or stalls below 1 kB/s for as long; when every mirror fails
     /// for a file, the error names the URLs and the folder to fill by hand.
     ///
+    /// Without `root`, a dataset whose files are all present and correct in the folder the search
+    /// path reads it from is left there: nothing is downloaded (a copy in `~/.cache/aelab` would
+    /// only shadow nothing and cost the download).
+    ///
     /// - Parameters:
     ///   - root: a search-path root; default: the search path's fetch root (`~/.cache/aelab`).
     ///   - progress: called with one line per file.
-    /// - Returns: the folder written to.
+    /// - Returns: the folder written to, or the one already holding the verified files.
     @discardableResult
     public static func fetch(_ name: String, into root: String? = nil, searchPath: DataSearchPath = .standard(),
                              timeout: Int = 15, progress: (String) -> Void = { _ in }) throws -> String {
-        try fetch(DatasetInfo.named(name), into: root ?? searchPath.fetchRoot, timeout: timeout, progress: progress)
+        let info = try DatasetInfo.named(name)
+        if root == nil, let found = verifiedLocation(of: info, on: searchPath) {
+            for file in info.files { progress("\(file.name): already present and OK (\(found.paths[file.role]!))") }
+            return found.folder
+        }
+        return try fetch(info, into: root ?? searchPath.fetchRoot, timeout: timeout, progress: progress)
+    }
+
+    /// The location the search path reads `info` from, when it is complete and every file checks.
+    static func verifiedLocation(of info: DatasetInfo, on searchPath: DataSearchPath) -> DatasetLocation? {
+        guard let location = searchPath.bestLocation(of: info), location.isComplete,
+              info.files.allSatisfy({ check($0, at: location.paths[$0.role]!) == .ok }) else { return nil }
+        return location
     }
 
     @discardableResult

@@ -38,4 +38,17 @@ final class FetchTests: XCTestCase {
         try Dataset.fetch(info, into: root, timeout: 15) { lines.append($0) }
         XCTAssertTrue(lines.allSatisfy { $0.contains("already present and OK") }, "\(lines)")
     }
+    /// Without --into, a dataset already complete and correct on the search path stays where it
+    /// is: every file is reported present and nothing is written to the fetch root.
+    func testVerifiedDatasetOnTheSearchPathIsNotDownloadedAgain() throws {
+        let source = try mnistLocation().folder
+        let fetchRoot = try temporaryFolder(self)
+        let searchPath = DataSearchPath(roots: [(source as NSString).deletingLastPathComponent], fetchRoot: fetchRoot)
+        var lines: [String] = []
+        let folder = try Dataset.fetch("mnist", searchPath: searchPath) { lines.append($0) }
+        XCTAssertEqual(folder, source)
+        XCTAssertEqual(lines.count, DatasetInfo.mnist.files.count)
+        XCTAssertTrue(lines.allSatisfy { $0.contains("already present and OK (\(source)/") }, "\(lines)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: fetchRoot), [])
+    }
 }
