@@ -20,6 +20,7 @@ struct RunCommand: ParsableCommand {
           aelab run experiments/mnist-sweep.json --set training.epochs=1 --dry-run
           aelab run experiments/mnist-sweep.json --shard 2/4      # a quarter of the runs
           aelab run experiments/mnist-sweep.json --jobs 2 --threads 1
+          aelab run experiments/mnist-sweep.json --only 'aae-z8-*'   # two of its runs
         See docs/spec.md for every key of a spec.
         """
     )
@@ -29,24 +30,35 @@ struct RunCommand: ParsableCommand {
     var overrides: [String] = []
     @Option(help: "Where results go.") var results = "results"
     @Option(help: "Run only shard I of N (1-based): the runs whose index mod N is I − 1.") var shard: Shard?
+    @Option(help: ArgumentHelp("Run only the runs whose id matches one of these comma-separated patterns (* and ? as in the shell), e.g. aae-z8-d0-s1 or 'vae-*'; --dry-run lists the ids.", valueName: "ids"))
+    var only: String?
     @Option(help: "Run this many runs at once, each in its own process.") var jobs = 1
     @Option(help: "OpenBLAS threads per process (default: the cores divided by --jobs).") var threads: Int?
     @Flag(help: "Redo runs that are already complete or failed.") var overwrite = false
     @Flag(help: "Retry runs that failed, keeping complete ones.") var retryFailed = false
     @Flag(help: "List the runs and their state; train nothing.") var dryRun = false
-    @Option(help: .hidden) var only: String?
+    /// Set by `--jobs` on the processes it starts: they print no table (the parent does).
+    @Flag(help: .hidden) var worker = false
+
+    var onlyPatterns: [String]? {
+        only.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let onlyPatterns, onlyPatterns.isEmpty { throw ValidationError("--only needs at least one run id or pattern") }
     }
 
     func run() throws {
         let loaded: Spec
         do { loaded = try Spec.load(file: spec, overrides: overrides) } catch { throw failure(error.description) }
         var runner = Runner(spec: loaded, resultsRoot: results)
-        runner.selection = RunSelection(shard: shard.map { ($0.index, $0.count) },
-                                        only: only.map { Set($0.split(separator: ",").map(String.init)) })
+        runner.selection = RunSelection(shard: shard.map { ($0.index, $0.count) }, only: onlyPatterns)
+        if let unmatched = runner.selection.unmatchedPatterns(in: runner.runs).first {
+            throw failure("\(spec): --only '\(unmatched)' matches none of its \(runner.runs.count) runs "
+                + "(ids look like \(runner.runs.first?.id ?? "ae-z8-d0-s1"); aelab run \(spec) --dry-run lists them)")
+        }
         runner.overwrite = overwrite
         runner.retryFailed = retryFailed
         runner.log = { emit($0) }
@@ -60,7 +72,7 @@ struct RunCommand: ParsableCommand {
             emit("\(runner.selectedRuns.count) runs of \(runner.runs.count) selected")
             return
         }
-        if jobs > 1 && only == nil {
+        if jobs > 1 && !worker {
             try runInWorkers(runner)
         } else {
             if isatty(STDERR_FILENO) != 0 { runner.progress = ConsoleProgress(label: "") }
@@ -68,7 +80,7 @@ struct RunCommand: ParsableCommand {
             do { summary = try runner.run() } catch let error as DatasetError { throw failure(error.description) }
             emit("\(loaded.name): \(summary.line)")
             for f in summary.failed { emit("  failed \(f.id): \(f.reason)") }
-            if only != nil { return }   // a worker: the parent prints the table
+            if worker { return }   // the parent prints the table
         }
         try CompareCommand.printComparison(folder: runner.paths.experimentFolder, experiment: loaded.name,
                                            modelOrder: loaded.models, format: .table)
@@ -97,7 +109,7 @@ struct RunCommand: ParsableCommand {
         for ids in groups {
             let p = Process()
             p.executableURL = me
-            p.arguments = ["run", spec, "--results", results, "--threads", "\(perWorker)", "--only", ids.joined(separator: ",")]
+            p.arguments = ["run", spec, "--results", results, "--threads", "\(perWorker)", "--worker", "--only", ids.joined(separator: ",")]
                 + overrides.flatMap { ["--set", $0] } + (overwrite ? ["--overwrite"] : []) + (retryFailed ? ["--retry-failed"] : [])
             try p.run()
             processes.append(p)

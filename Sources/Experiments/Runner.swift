@@ -10,19 +10,27 @@ import Training
 public struct RunSelection: Sendable, Equatable {
     /// 1-based shard index and shard count: run i is taken when i mod count == index − 1.
     public var shard: (index: Int, count: Int)?
-    /// Only these run ids (used by `--jobs` to hand runs to worker processes).
-    public var only: Set<String>?
+    /// Only the runs whose id matches one of these patterns (`*` and `?` as in the shell; a plain
+    /// id matches itself). `--only` on the command line, and how `--jobs` hands runs to workers.
+    public var only: [String]?
 
-    public init(shard: (index: Int, count: Int)? = nil, only: Set<String>? = nil) {
+    public init(shard: (index: Int, count: Int)? = nil, only: [String]? = nil) {
         self.shard = shard
         self.only = only
     }
 
     public func takes(_ run: RunConfig) -> Bool {
         if let shard, run.index % shard.count != shard.index - 1 { return false }
-        if let only, !only.contains(run.id) { return false }
+        if let only, !only.contains(where: { Self.matches($0, run.id) }) { return false }
         return true
     }
+
+    /// The patterns of `only` that match none of `runs`: each is a typo or a run of another spec.
+    public func unmatchedPatterns(in runs: [RunConfig]) -> [String] {
+        (only ?? []).filter { pattern in !runs.contains { Self.matches(pattern, $0.id) } }
+    }
+
+    static func matches(_ pattern: String, _ id: String) -> Bool { fnmatch(pattern, id, 0) == 0 }
 
     public static func == (a: RunSelection, b: RunSelection) -> Bool {
         a.shard?.index == b.shard?.index && a.shard?.count == b.shard?.count && a.only == b.only

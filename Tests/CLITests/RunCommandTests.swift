@@ -159,6 +159,27 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("Parzen log-likelihood of mnist"), "the parent prints the table: \(r.stdout)")
     }
 
+    /// --only: the runs matching its patterns, also when handed to workers; a pattern matching no
+    /// run of the spec is one line naming the spec and the pattern, and nothing is written.
+    func testOnlyTrainsTheMatchingRunsAndRejectsAPatternMatchingNone() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "only.json", tinySpec(name: "only", epochs: 1))
+        let none = try CLI.run(["run", spec, "--results", folder.path, "--only", "aae-z2-d0.25-s1,gan-*"])
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertEqual(none.stderr.split(separator: "\n").count, 1, none.stderr)
+        XCTAssertTrue(none.stderr.contains("only.json") && none.stderr.contains("'gan-*'"), none.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("only").path))
+
+        let r = try CLI.run(["run", spec, "--results", folder.path, "--only", "aae-*", "--jobs", "2", "--threads", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("2 runs in 2 worker processes"), r.stdout)
+        XCTAssertEqual(runFiles(folder, "only"), ["aae-z2-d0.25-s1.h5", "aae-z3-d0.25-s1.h5"])
+        let dry = try CLI.run(["run", spec, "--results", folder.path, "--only", "ae-z3-d0.25-s1", "--dry-run"])
+        XCTAssertEqual(dry.stdout.split(separator: "\n").first.map(String.init), "ae-z3-d0.25-s1  pending  (1 epochs)", dry.stdout)
+        XCTAssertTrue(dry.stdout.contains("1 runs of 4 selected"), dry.stdout)
+    }
+
     /// A run whose loss diverges is stored as failed with its reason; the sweep goes on.
     func testDivergingRunIsRecordedAsFailedAndTheSweepGoesOn() throws {
         try skipWithoutMNIST()
