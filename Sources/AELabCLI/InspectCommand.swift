@@ -10,10 +10,13 @@ struct InspectCommand: ParsableCommand {
 
     @Argument(help: "A run file (RUN.h5).") var file: String
     @Flag(help: "Also print the resolved configuration (JSON).") var spec = false
+    @Flag(help: "Print only the per-epoch metrics, as CSV at full precision: a row per epoch, a column per metric (train/NAME, validation/NAME). Two runs' rows can be compared with diff.")
+    var epochs = false
 
     func run() throws {
         let r: RunRecord
         do { r = try RunFile.read(file) } catch { throw failure("\(error)") }
+        if epochs { return printEpochs(r) }
         let a = r.attributes
         emit("\(file)  (\(RunFile.format))")
         emit("  run        \(a.runID) of experiment \(a.experiment)")
@@ -34,13 +37,24 @@ struct InspectCommand: ParsableCommand {
             emit("  \(name): " + values.sorted { $0.key < $1.key }.map { "\($0.key) \(fmt($0.value))" }.joined(separator: ", "))
         }
         for n in r.networks {
-            emit("  network    \(n.name): \(n.layerSizes.map(String.init).joined(separator: "-")), \(n.activation) → \(n.outputActivation), dropout \(n.dropout)"
+            emit("  network    \(n.name): \(n.layerSizes.map(String.init).joined(separator: "-")), \(n.activation) → \(n.outputActivation), dropout \(Float(n.dropout))"
                  + (n.extraInputs.isEmpty ? "" : ", extra inputs \(n.extraInputs.joined(separator: ", "))"))
         }
         if let s = r.generatedSamples { emit("  samples    \(s.shape)") }
         if !r.figures.isEmpty { emit("  figures    " + r.figures.keys.sorted().map { "\($0) \(r.figures[$0]!.shape)" }.joined(separator: ", ")) }
         if let c = r.checkpoint { emit("  checkpoint epoch \(c.epoch), phases \(c.optimizers.map(\.phase).joined(separator: ", "))") }
         if spec { emit(a.spec) }
+    }
+
+    /// The metrics as CSV; a metric with fewer values than epochs (none yet) leaves its cell empty.
+    private func printEpochs(_ r: RunRecord) {
+        let columns = r.trainMetrics.sorted { $0.key < $1.key }.map { ("train/" + $0.key, $0.value) }
+            + r.validationMetrics.sorted { $0.key < $1.key }.map { ("validation/" + $0.key, $0.value) }
+        emit((["epoch"] + columns.map(\.0)).joined(separator: ","))
+        let count = columns.map(\.1.count).max() ?? 0
+        for e in 0..<count {
+            emit((["\(e + 1)"] + columns.map { e < $0.1.count ? "\($0.1[e])" : "" }).joined(separator: ","))
+        }
     }
 
     private func fmt(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "—" }

@@ -31,8 +31,11 @@ extension Autoencoder {
                 [NamedTensor(group: "norm\(i)", name: "running_mean", value: norm.runningMean),
                  NamedTensor(group: "norm\(i)", name: "running_var", value: norm.runningVariance)]
             }
+            // The Float rate's shortest decimal (0.2, not 0.20000000298…): what the spec said, and
+            // the same Float when read back.
+            let dropout = Double("\(mlp.dropout.rate)") ?? Double(mlp.dropout.rate)
             return NetworkRecord(name: name, layerSizes: mlp.sizes, activation: mlp.activation.rawValue,
-                                 outputActivation: output, dropout: Double(mlp.dropout.rate), extraInputs: extra,
+                                 outputActivation: output, dropout: dropout, extraInputs: extra,
                                  tensors: tensors, buffers: buffers)
         }
     }
