@@ -81,7 +81,7 @@ enum RunFigures {
     /// Every metric but timings, the usual terms first.
     static func lossTerms(_ record: RunRecord) -> [String] {
         let order = ["reconstruction", "kl", "negative_elbo", "mmd", "discriminator", "generator"]
-        let names = Set(record.trainMetrics.keys).union(record.validationMetrics.keys).filter { !$0.contains("seconds") }
+        let names = Set(record.trainMetrics.keys).union(record.validationMetrics.keys).filter { !$0.contains("seconds") && $0 != "blas_threads" }   // bookkeeping, not losses
         return order.filter(names.contains) + names.subtracting(order).sorted()
     }
 

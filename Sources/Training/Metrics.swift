@@ -8,9 +8,14 @@ public struct MetricsHistory: Sendable, Equatable {
     /// The number of epochs recorded.
     public var epochs: Int { train.values.map(\.count).max() ?? 0 }
 
+    /// A name first seen after epoch 1 (a run resumed by a build that records more) gets NaN for
+    /// the epochs before, so that every series keeps index = epoch − 1.
     mutating func append(_ metrics: EpochMetrics) {
-        for (name, value) in metrics.train { train[name, default: []].append(value) }
-        for (name, value) in metrics.validation { validation[name, default: []].append(value) }
+        let before = epochs
+        for (name, value) in metrics.train { train[name, default: Array(repeating: .nan, count: before)].append(value) }
+        for (name, value) in metrics.validation {
+            validation[name, default: Array(repeating: .nan, count: before)].append(value)
+        }
     }
 }
 
@@ -18,10 +23,18 @@ public struct MetricsHistory: Sendable, Equatable {
 public struct EpochMetrics: Sendable, Equatable {
     /// 1-based.
     public var epoch: Int
-    /// Means over the epoch's batches (weighted by batch size) of every loss term, and "seconds".
+    /// Means over the epoch's batches (weighted by batch size) of every loss term, and the
+    /// bookkeeping entries "seconds" and "blas_threads".
     public var train: [String: Double]
     /// Loss terms on the validation slice, in evaluation mode.
     public var validation: [String: Double]
+}
+
+extension EpochMetrics {
+    /// The entries of `train` that are not losses: the epoch's wall-clock time, and the OpenBLAS
+    /// thread count it ran with (products differ in their last bits between thread counts, so
+    /// two runs' losses can be bit-identical only where it agrees).
+    public static let bookkeeping: Set<String> = ["seconds", "blas_threads"]
 }
 
 /// A loss that is not finite: training stops, and the run is recorded as failed with this reason.

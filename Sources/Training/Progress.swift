@@ -44,7 +44,7 @@ public final class ConsoleProgress: TrainingProgress {
     /// "label epoch 3/20  train reconstruction 101.2 kl 25.1  valid … (12.3 s)"
     public static func line(_ label: String, _ m: EpochMetrics, of epochs: Int) -> String {
         func terms(_ d: [String: Double]) -> String {
-            d.filter { $0.key != "seconds" }.sorted { $0.key < $1.key }
+            d.filter { !EpochMetrics.bookkeeping.contains($0.key) }.sorted { $0.key < $1.key }
                 .map { "\($0.key) \(String(format: "%.4g", $0.value))" }.joined(separator: " ")
         }
         let seconds = String(format: "%.1f", m.train["seconds"] ?? 0)

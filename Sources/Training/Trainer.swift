@@ -71,7 +71,8 @@ public final class Trainer {
             progress?.batchFinished(epoch: epoch + 1, of: settings.epochs, batch: index + 1, of: total)
         }
         var train = means.means
-        train["seconds"] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        train["seconds"] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9   // EpochMetrics.bookkeeping
+        train["blas_threads"] = Double(BLAS.threads)
         epoch += 1
         let metrics = EpochMetrics(epoch: epoch, train: train, validation: validate(data.validation))
         history.append(metrics)
