@@ -23,9 +23,9 @@ struct InspectCommand: ParsableCommand {
         emit("  model      \(a.model), latent \(a.latentDim), dropout \(a.dropout), seed \(a.seed), dataset \(a.dataset)")
         emit("  status     \(a.status.rawValue)\(a.failure.isEmpty ? "" : ": " + a.failure)")
         emit("  time       \(a.started) → \(a.finished.isEmpty ? "—" : a.finished)  (AELab \(a.aelabVersion))")
-        let epochs = r.trainMetrics.values.map(\.count).max() ?? 0
-        if epochs > 0 {
-            emit("  metrics    \(epochs) epochs (last epoch):")
+        let trained = r.trainMetrics.values.map(\.count).max() ?? 0
+        if trained > 0 {
+            emit("  metrics    \(trained) epochs (last epoch):")
             for (name, values) in r.trainMetrics.sorted(by: { $0.key < $1.key }) { emit("    train/\(name) = \(fmt(values.last))") }
             for (name, values) in r.validationMetrics.sorted(by: { $0.key < $1.key }) { emit("    validation/\(name) = \(fmt(values.last))") }
         }

@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
     var overrides: [String] = []
     @Option(help: "Where results go.") var results = "results"
     @Option(help: "Run only shard I of N (1-based): the runs whose index mod N is I − 1.") var shard: Shard?
-    @Option(help: ArgumentHelp("Run only the runs whose id matches one of these comma-separated patterns (* and ? as in the shell), e.g. aae-z8-d0-s1 or 'vae-*'; --dry-run lists the ids.", valueName: "ids"))
+    @Option(help: ArgumentHelp("Run only the runs whose id matches one of these comma-separated patterns (* and ? as in the shell), e.g. aae-z8-d0-s1 or 'vae-*'; --dry-run lists the ids.", valueName: "patterns"))
     var only: String?
     @Option(help: "Run this many runs at once, each in its own process.") var jobs = 1
     @Option(help: "OpenBLAS threads per process (default: the cores divided by --jobs).") var threads: Int?
@@ -67,7 +67,13 @@ struct RunCommand: ParsableCommand {
 
         if dryRun {
             for run in runner.selectedRuns {
-                emit("\(run.id)  \(runner.state(of: run))  (\(run.training.epochs) epochs)")
+                let next: String
+                switch runner.plan(for: run) {
+                case let plan where plan == .skip || plan == .train: next = ""
+                case .resume: next = ""
+                case let plan: next = ", \(plan)"
+                }
+                emit("\(run.id)  \(runner.state(of: run))  (\(run.training.epochs) epochs\(next))")
             }
             emit("\(runner.selectedRuns.count) runs of \(runner.runs.count) selected")
             return
@@ -93,13 +99,16 @@ struct RunCommand: ParsableCommand {
 
     /// Hands the pending runs to `jobs` worker processes (this program with --only), round robin.
     func runInWorkers(_ runner: Runner) throws {
+        var kept = 0
         let pending = runner.selectedRuns.filter { run in
-            switch runner.state(of: run) {
-            case .pending, .partial: return true
-            case .complete: return overwrite
-            case .failed: return overwrite || retryFailed
+            let plan = runner.plan(for: run)
+            if case .keep = plan {
+                emit("\(run.id): \(plan)")
+                kept += 1
             }
+            return plan.trains
         }
+        if kept > 0 { emit("\(kept) runs kept from another configuration") }
         let groups = (0..<jobs).map { j in stride(from: j, to: pending.count, by: jobs).map { pending[$0].id } }.filter { !$0.isEmpty }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let perWorker = threads ?? max(1, cores / jobs)

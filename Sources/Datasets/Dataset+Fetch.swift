@@ -12,7 +12,7 @@ extension Dataset {
     ///
     /// Without `root`, a dataset whose files are all present and correct in the folder the search
     /// path reads it from is left there: nothing is downloaded (a copy in `~/.cache/aelab` would
-    /// only shadow nothing and cost the download).
+    /// duplicate what is read already).
     ///
     /// - Parameters:
     ///   - root: a search-path root; default: the search path's fetch root (`~/.cache/aelab`).

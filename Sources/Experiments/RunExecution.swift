@@ -16,6 +16,8 @@ struct RunExecution {
     let data: Dataset
     let log: (String) -> Void
     let progress: (any TrainingProgress)?
+    /// A complete run file to continue from when there is no checkpoint (a run given more epochs).
+    var continueFrom: String?
 
     /// Returns the whole record written (status complete or failed).
     func execute() throws -> RunRecord {
@@ -24,13 +26,15 @@ struct RunExecution {
         let trainer = Trainer(model: model, settings: run.training)
         var started = isoNow()
         let checkpointPath = paths.checkpoint(run.id)
-        if FileManager.default.fileExists(atPath: checkpointPath) {
-            let saved = try RunFile.read(checkpointPath)
-            guard let checkpoint = saved.checkpoint else { throw RunStateError(file: checkpointPath, message: "/checkpoint is missing") }
-            try model.load(saved.networks, from: checkpointPath)
-            try trainer.restore(checkpoint, train: saved.trainMetrics, validation: saved.validationMetrics, from: checkpointPath)
+        let source = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : continueFrom
+        if let source {
+            let saved = try RunFile.read(source)
+            guard let checkpoint = saved.checkpoint else { throw RunStateError(file: source, message: "/checkpoint is missing") }
+            try model.load(saved.networks, from: source)
+            try trainer.restore(checkpoint, train: saved.trainMetrics, validation: saved.validationMetrics, from: source)
             started = saved.attributes.started
-            log("\(run.id): resuming after epoch \(trainer.epoch) of \(run.training.epochs) from \(checkpointPath)")
+            let how = source == checkpointPath ? "resuming after" : "continuing, to more epochs, after"
+            log("\(run.id): \(how) epoch \(trainer.epoch) of \(run.training.epochs) from \(source)")
         }
         do {
             try trainer.train(data, progress: progress) { metrics in

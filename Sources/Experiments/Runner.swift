@@ -55,15 +55,54 @@ public enum RunState: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// What `aelab run` will do with a run, from its files and the spec now.
+public enum RunPlan: Sendable, Equatable, CustomStringConvertible {
+    /// Done under this configuration (complete, or failed and not to be retried).
+    case skip
+    /// From the start: nothing on disk, or asked to redo it.
+    case train
+    /// From its checkpoint after this many epochs.
+    case resume(epochs: Int)
+    /// Complete after this many epochs, and the spec now asks for more: training continues from
+    /// the run file's final checkpoint, with the losses of a run trained that long from the start.
+    case extend(epochs: Int)
+    /// Trained (or checkpointed) under another configuration: left as it is, never mixed with
+    /// this one; `--overwrite` starts it afresh.
+    case keep(changes: [ConfigurationChange], checkpointed: Bool)
+
+    public var trains: Bool {
+        switch self {
+        case .train, .resume, .extend: return true
+        case .skip, .keep: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .skip: return "done"
+        case .train: return "to train"
+        case .resume(let e): return "to resume after epoch \(e)"
+        case .extend(let e): return "to continue from its \(e) epochs"
+        case .keep(let changes, let checkpointed):
+            return "\(checkpointed ? "checkpoint" : "run") kept: trained with another configuration ("
+                + changes.prefix(3).map(\.description).joined(separator: "; ") + (changes.count > 3 ? "; …" : "")
+                + "); --overwrite retrains it"
+        }
+    }
+}
+
 /// What a sweep did.
 public struct RunSummary: Sendable {
     public var completed: [String] = []
     public var failed: [(id: String, reason: String)] = []
     public var skipped: [String] = []
+    /// Runs left as they are because they were trained under another configuration.
+    public var kept: [(id: String, plan: RunPlan)] = []
     public var seconds: Double = 0
 
     public var line: String {
-        "\(completed.count) complete, \(failed.count) failed, \(skipped.count) skipped (already done), in \(formatDuration(seconds))"
+        "\(completed.count) complete, \(failed.count) failed, \(skipped.count) skipped (already done), "
+            + (kept.isEmpty ? "" : "\(kept.count) kept from another configuration, ") + "in \(formatDuration(seconds))"
     }
 }
 
@@ -101,11 +140,39 @@ public struct Runner {
         return .pending
     }
 
-    func shouldRun(_ state: RunState) -> Bool {
-        switch state {
-        case .pending, .partial: return true
-        case .complete: return overwrite
-        case .failed: return overwrite || retryFailed
+    /// What running the spec now does with `run`. A run file or checkpoint trained under another
+    /// configuration (`ConfigurationChange.between` its stored configuration and the run's now)
+    /// is kept, except that a larger `training.epochs` continues it.
+    public func plan(for run: RunConfig) -> RunPlan {
+        if overwrite { return .train }
+        let checkpoint = try? RunFile.read(paths.checkpoint(run.id), parts: .metrics)
+        func fromCheckpoint(_ record: RunRecord) -> RunPlan {
+            let trained = record.trainMetrics.values.map(\.count).max() ?? 0
+            let changes = ConfigurationChange.between(stored: record.attributes.spec, current: run.resolvedJSON)
+            if changes.isEmpty || (ConfigurationChange.onlyEpochs(changes) && run.training.epochs >= trained) {
+                return .resume(epochs: trained)
+            }
+            return .keep(changes: changes, checkpointed: true)
+        }
+        switch state(of: run) {
+        case .pending:
+            return .train
+        case .partial:
+            return checkpoint.map(fromCheckpoint) ?? .train
+        case .failed:
+            if retryFailed { return .train }
+            guard let record = try? RunFile.read(paths.runFile(run.id), parts: []) else { return .skip }
+            let changes = ConfigurationChange.between(stored: record.attributes.spec, current: run.resolvedJSON)
+            return changes.isEmpty ? .skip : .keep(changes: changes, checkpointed: false)
+        case .complete:
+            // A checkpoint beside a complete run is an extension under way.
+            if let checkpoint, case .resume(let e) = fromCheckpoint(checkpoint) { return .resume(epochs: e) }
+            guard let record = try? RunFile.read(paths.runFile(run.id), parts: .metrics) else { return .skip }
+            let trained = record.trainMetrics.values.map(\.count).max() ?? 0
+            let changes = ConfigurationChange.between(stored: record.attributes.spec, current: run.resolvedJSON)
+            if changes.isEmpty { return .skip }
+            if ConfigurationChange.onlyEpochs(changes) && run.training.epochs > trained { return .extend(epochs: trained) }
+            return .keep(changes: changes, checkpointed: false)
         }
     }
 
@@ -119,8 +186,13 @@ public struct Runner {
         var cache: [String: Dataset] = [:]
         let selected = selectedRuns
         for (n, run) in selected.enumerated() {
-            let state = state(of: run)
-            guard shouldRun(state) else {
+            let plan = plan(for: run)
+            if case .keep = plan {
+                summary.kept.append((run.id, plan))
+                log("\(run.id): \(plan)")
+                continue
+            }
+            guard plan.trains else {
                 summary.skipped.append(run.id)
                 continue
             }
@@ -132,7 +204,9 @@ public struct Runner {
             log("[\(n + 1)/\(selected.count)] \(run.id): \(run.model), latent \(run.latentDim), dropout \(run.dropout), seed \(run.seed), \(run.training.epochs) epochs")
             do {
                 let data = try dataset(for: run, cache: &cache)
-                let record = try RunExecution(run: run, paths: paths, data: data, log: log, progress: progress).execute()
+                var execution = RunExecution(run: run, paths: paths, data: data, log: log, progress: progress)
+                if case .extend = plan { execution.continueFrom = paths.runFile(run.id) }
+                let record = try execution.execute()
                 if record.attributes.status == .failed {
                     summary.failed.append((run.id, record.attributes.failure))
                     log("\(run.id): FAILED: \(record.attributes.failure)")

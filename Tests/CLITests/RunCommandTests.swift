@@ -122,6 +122,52 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: checkpoints))?.filter { $0.hasSuffix(".h5") }, [])
     }
 
+    /// Runs trained under another configuration are kept as they are, never mixed with the new
+    /// one; more epochs continue a complete run (or a checkpoint) to the losses and Parzen value of
+    /// a run trained that long from the start.
+    func testAnotherConfigurationIsKeptAndMoreEpochsContinue() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "extend.json", tinySpec(name: "extend", epochs: 3))
+        let reference = folder.appendingPathComponent("reference"), grown = folder.appendingPathComponent("grown")
+        let only = ["--only", "ae-z2-d0.25-s1"]
+        let runFile = grown.appendingPathComponent("extend/runs/ae-z2-d0.25-s1.h5").path
+        let checkpoint = grown.appendingPathComponent("extend/checkpoints/ae-z2-d0.25-s1.h5").path
+        XCTAssertEqual(try CLI.run(["run", spec, "--results", reference.path] + only).status, 0)
+        XCTAssertEqual(try CLI.run(["run", spec, "--results", grown.path, "--set", "training.epochs=2"] + only).status, 0)
+        let twoEpochs = try Data(contentsOf: URL(fileURLWithPath: runFile))
+
+        let changed = ["--set", "training.epochs=2", "--set", "training.learning_rate.reconstruction=0.002"]
+        let kept = try CLI.run(["run", spec, "--results", grown.path] + changed + only)
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertTrue(kept.stdout.contains("ae-z2-d0.25-s1: run kept: trained with another configuration (training.learning_rate.reconstruction: 0.001 there, 0.002 now); --overwrite retrains it"), kept.stdout)
+        XCTAssertTrue(kept.stdout.contains("1 kept from another configuration"), kept.stdout)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: runFile)), twoEpochs, "the kept run file was rewritten")
+
+        let dry = try CLI.run(["run", spec, "--results", grown.path, "--dry-run"] + only)
+        XCTAssertTrue(dry.stdout.contains("ae-z2-d0.25-s1  complete  (3 epochs, to continue from its 2 epochs)"), dry.stdout)
+        let longer = try CLI.run(["run", spec, "--results", grown.path] + only)
+        XCTAssertEqual(longer.status, 0, longer.stderr)
+        XCTAssertTrue(longer.stdout.contains("continuing, to more epochs, after epoch 2 of 3"), longer.stdout)
+        let a = try RunFile.read(reference.appendingPathComponent("extend/runs/ae-z2-d0.25-s1.h5").path)
+        let b = try RunFile.read(runFile)
+        var ta = a.trainMetrics, tb = b.trainMetrics
+        ta["seconds"] = nil
+        tb["seconds"] = nil
+        XCTAssertEqual(ta, tb, "training losses")
+        XCTAssertEqual(a.validationMetrics, b.validationMetrics, "validation losses")
+        XCTAssertEqual(a.networks, b.networks, "weights")
+        XCTAssertEqual(a.parzen?.logLikelihood, b.parzen?.logLikelihood)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: checkpoint))
+
+        // A checkpoint (here the run file, put back as one) under another configuration is not resumed.
+        try FileManager.default.moveItem(atPath: runFile, toPath: checkpoint)
+        let notResumed = try CLI.run(["run", spec, "--results", grown.path, "--set", "training.learning_rate.reconstruction=0.002"] + only)
+        XCTAssertEqual(notResumed.status, 0, notResumed.stderr)
+        XCTAssertTrue(notResumed.stdout.contains("ae-z2-d0.25-s1: checkpoint kept: trained with another configuration"), notResumed.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: runFile))
+    }
+
     /// Two shards at once into one folder give the same run files as one unsharded run.
     func testTwoShardsAtOnceEqualOneUnshardedRun() throws {
         try skipWithoutMNIST()
