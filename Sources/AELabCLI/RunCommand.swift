@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Train and evaluate every run of an experiment spec that is not done yet.",
         discussion: """
-        Each run is written to RESULTS/NAME/runs/RUN-ID.h5 when it is whole (complete, or failed with its reason); while it trains, a checkpoint after every epoch sits in RESULTS/NAME/checkpoints/. Running the same command again skips finished runs and continues interrupted ones from their last epoch, with the same optimizer moments and random streams, so their losses are those of an uninterrupted run. At the end it prints a summary and the comparison table.
+        Each run is written to RESULTS/NAME/runs/RUN-ID.h5 when it is whole (complete, or failed with its reason); while it trains, a checkpoint after every epoch sits in RESULTS/NAME/checkpoints/. Running the same command again skips finished runs and continues interrupted ones from their last epoch, with the same optimizer moments and random streams, so their losses are those of an uninterrupted run. A run done or checkpointed under another configuration (the spec, or a --set, changed since) is kept as it is and the settings that differ are named: --overwrite retrains it. The one exception is a larger training.epochs: complete runs continue from their final epoch to the new count, with the losses of a run trained that long from the start. At the end it prints a summary and the comparison table.
 
         Examples:
           aelab run experiments/quickstart.json
