@@ -97,7 +97,9 @@ struct RunCommand: ParsableCommand {
         }
     }
 
-    /// Hands the pending runs to `jobs` worker processes (this program with --only), round robin.
+    /// Runs each pending run in a process of its own (this program with --worker --only ID),
+    /// `jobs` at a time, in the spec's order: a process that finishes early takes the next run,
+    /// so a long run does not hold up a worker's share of short ones.
     func runInWorkers(_ runner: Runner) throws {
         var kept = 0
         let pending = runner.selectedRuns.filter { run in
@@ -109,26 +111,29 @@ struct RunCommand: ParsableCommand {
             return plan.trains
         }
         if kept > 0 { emit("\(kept) runs kept from another configuration") }
-        let groups = (0..<jobs).map { j in stride(from: j, to: pending.count, by: jobs).map { pending[$0].id } }.filter { !$0.isEmpty }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let perWorker = threads ?? max(1, cores / jobs)
-        emit("\(pending.count) runs in \(groups.count) worker processes, \(perWorker) BLAS threads each")
+        emit("\(pending.count) runs, \(min(jobs, pending.count)) at a time in worker processes, \(perWorker) BLAS thread\(perWorker == 1 ? "" : "s") each")
         let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        var processes: [Process] = []
-        for ids in groups {
-            let p = Process()
-            p.executableURL = me
-            p.arguments = ["run", spec, "--results", results, "--threads", "\(perWorker)", "--worker", "--only", ids.joined(separator: ",")]
-                + overrides.flatMap { ["--set", $0] } + (overwrite ? ["--overwrite"] : []) + (retryFailed ? ["--retry-failed"] : [])
-            try p.run()
-            processes.append(p)
+        let finished = DispatchSemaphore(value: 0)
+        var queue = pending.map(\.id)[...]
+        var running: [Process] = []
+        var bad: [Int32] = []
+        while !queue.isEmpty || !running.isEmpty {
+            while running.count < jobs, let id = queue.popFirst() {
+                let p = Process()
+                p.executableURL = me
+                p.arguments = ["run", spec, "--results", results, "--threads", "\(perWorker)", "--worker", "--only", id]
+                    + overrides.flatMap { ["--set", $0] } + (overwrite ? ["--overwrite"] : []) + (retryFailed ? ["--retry-failed"] : [])
+                p.terminationHandler = { _ in finished.signal() }
+                try p.run()
+                running.append(p)
+            }
+            finished.wait()
+            for p in running where !p.isRunning && p.terminationStatus != 0 { bad.append(p.terminationStatus) }
+            running.removeAll { !$0.isRunning }
         }
-        var bad = 0
-        for p in processes {
-            p.waitUntilExit()
-            if p.terminationStatus != 0 { bad += 1 }
-        }
-        if bad > 0 { throw failure("\(bad) of \(processes.count) worker processes exited with an error (see their output above)") }
+        if !bad.isEmpty { throw failure("\(bad.count) of \(pending.count) worker processes exited with an error (see their output above)") }
     }
 }
 

@@ -200,7 +200,7 @@ final class RunCommandTests: XCTestCase {
         let spec = try writeSpec(folder, "jobs.json", tinySpec(name: "jobs", epochs: 1))
         let r = try CLI.run(["run", spec, "--results", folder.path, "--jobs", "2", "--threads", "1"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("4 runs in 2 worker processes"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("4 runs, 2 at a time in worker processes, 1 BLAS thread each"), r.stdout)
         XCTAssertEqual(runFiles(folder, "jobs").count, 4)
         XCTAssertTrue(r.stdout.contains("Parzen log-likelihood of mnist"), "the parent prints the table: \(r.stdout)")
     }
@@ -219,7 +219,7 @@ final class RunCommandTests: XCTestCase {
 
         let r = try CLI.run(["run", spec, "--results", folder.path, "--only", "aae-*", "--jobs", "2", "--threads", "1"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("2 runs in 2 worker processes"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("2 runs, 2 at a time in worker processes"), r.stdout)
         XCTAssertEqual(runFiles(folder, "only"), ["aae-z2-d0.25-s1.h5", "aae-z3-d0.25-s1.h5"])
         let dry = try CLI.run(["run", spec, "--results", folder.path, "--only", "ae-z3-d0.25-s1", "--dry-run"])
         XCTAssertEqual(dry.stdout.split(separator: "\n").first.map(String.init), "ae-z3-d0.25-s1  pending  (1 epochs)", dry.stdout)
