@@ -25,6 +25,20 @@ final class RunCommandTests: XCTestCase {
         return ((try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []).filter { $0.hasSuffix(".h5") }.sorted()
     }
 
+    /// Two complete run files with the same losses (all but the timing), weights and Parzen value.
+    func assertSameRun(_ reference: String, _ other: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let a = try RunFile.read(reference), b = try RunFile.read(other)
+        let name = (other as NSString).lastPathComponent
+        XCTAssertEqual(b.attributes.status, .complete, name, file: file, line: line)
+        var ta = a.trainMetrics, tb = b.trainMetrics
+        ta["seconds"] = nil
+        tb["seconds"] = nil
+        XCTAssertEqual(ta, tb, "\(name): training losses", file: file, line: line)
+        XCTAssertEqual(a.validationMetrics, b.validationMetrics, "\(name): validation losses", file: file, line: line)
+        XCTAssertEqual(a.networks, b.networks, "\(name): weights", file: file, line: line)
+        XCTAssertEqual(a.parzen?.logLikelihood, b.parzen?.logLikelihood, name, file: file, line: line)
+    }
+
     func skipWithoutMNIST() throws {
         guard FileManager.default.fileExists(atPath: CLI.dataRoot + "/mnist") else { throw XCTSkip("MNIST not found under \(CLI.dataRoot)") }
     }
@@ -108,16 +122,8 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(runFiles(killed, "resume"), runFiles(reference, "resume"))
         XCTAssertEqual(runFiles(killed, "resume").count, 4)
         for name in runFiles(reference, "resume") {
-            let a = try RunFile.read(reference.appendingPathComponent("resume/runs/\(name)").path)
-            let b = try RunFile.read(killed.appendingPathComponent("resume/runs/\(name)").path)
-            XCTAssertEqual(b.attributes.status, .complete, name)
-            var ta = a.trainMetrics, tb = b.trainMetrics
-            ta["seconds"] = nil
-            tb["seconds"] = nil
-            XCTAssertEqual(ta, tb, "\(name): training losses")
-            XCTAssertEqual(a.validationMetrics, b.validationMetrics, "\(name): validation losses")
-            XCTAssertEqual(a.networks, b.networks, "\(name): weights")
-            XCTAssertEqual(a.parzen?.logLikelihood, b.parzen?.logLikelihood, name)
+            try assertSameRun(reference.appendingPathComponent("resume/runs/\(name)").path,
+                              killed.appendingPathComponent("resume/runs/\(name)").path)
         }
         XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: checkpoints))?.filter { $0.hasSuffix(".h5") }, [])
     }
@@ -149,15 +155,7 @@ final class RunCommandTests: XCTestCase {
         let longer = try CLI.run(["run", spec, "--results", grown.path] + only)
         XCTAssertEqual(longer.status, 0, longer.stderr)
         XCTAssertTrue(longer.stdout.contains("continuing, to more epochs, after epoch 2 of 3"), longer.stdout)
-        let a = try RunFile.read(reference.appendingPathComponent("extend/runs/ae-z2-d0.25-s1.h5").path)
-        let b = try RunFile.read(runFile)
-        var ta = a.trainMetrics, tb = b.trainMetrics
-        ta["seconds"] = nil
-        tb["seconds"] = nil
-        XCTAssertEqual(ta, tb, "training losses")
-        XCTAssertEqual(a.validationMetrics, b.validationMetrics, "validation losses")
-        XCTAssertEqual(a.networks, b.networks, "weights")
-        XCTAssertEqual(a.parzen?.logLikelihood, b.parzen?.logLikelihood)
+        try assertSameRun(reference.appendingPathComponent("extend/runs/ae-z2-d0.25-s1.h5").path, runFile)
         XCTAssertFalse(FileManager.default.fileExists(atPath: checkpoint))
 
         // A checkpoint (here the run file, put back as one) under another configuration is not resumed.
