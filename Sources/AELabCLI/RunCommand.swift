@@ -69,9 +69,8 @@ struct RunCommand: ParsableCommand {
             for run in runner.selectedRuns {
                 let next: String
                 switch runner.plan(for: run) {
-                case let plan where plan == .skip || plan == .train: next = ""
-                case .resume: next = ""
-                case let plan: next = ", \(plan)"
+                case .skip, .train, .resume: next = ""
+                case let plan: next = ", \(plan)"   // .extend, .keep: what the state alone does not say
                 }
                 emit("\(run.id)  \(runner.state(of: run))  (\(run.training.epochs) epochs\(next))")
             }

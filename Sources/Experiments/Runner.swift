@@ -145,35 +145,31 @@ public struct Runner {
     /// is kept, except that a larger `training.epochs` continues it.
     public func plan(for run: RunConfig) -> RunPlan {
         if overwrite { return .train }
+        func changes(_ r: RunRecord) -> [ConfigurationChange] {
+            ConfigurationChange.between(stored: r.attributes.spec, current: run.resolvedJSON)
+        }
+        func trained(_ r: RunRecord) -> Int { r.trainMetrics.values.map(\.count).max() ?? 0 }
+        /// A checkpoint continues under no change, or only a training.epochs it has not passed.
+        func resumable(_ c: RunRecord) -> RunPlan? {
+            let ch = changes(c)
+            guard ch.isEmpty || (ConfigurationChange.onlyEpochs(ch) && run.training.epochs >= trained(c)) else { return nil }
+            return .resume(epochs: trained(c))
+        }
         let checkpoint = try? RunFile.read(paths.checkpoint(run.id), parts: .metrics)
-        func fromCheckpoint(_ record: RunRecord) -> RunPlan {
-            let trained = record.trainMetrics.values.map(\.count).max() ?? 0
-            let changes = ConfigurationChange.between(stored: record.attributes.spec, current: run.resolvedJSON)
-            if changes.isEmpty || (ConfigurationChange.onlyEpochs(changes) && run.training.epochs >= trained) {
-                return .resume(epochs: trained)
-            }
-            return .keep(changes: changes, checkpointed: true)
+        // An unreadable run file counts as absent, as in state(of:).
+        guard let done = try? RunFile.read(paths.runFile(run.id), parts: .metrics) else {
+            guard let checkpoint else { return .train }
+            return resumable(checkpoint) ?? .keep(changes: changes(checkpoint), checkpointed: true)
         }
-        switch state(of: run) {
-        case .pending:
-            return .train
-        case .partial:
-            return checkpoint.map(fromCheckpoint) ?? .train
-        case .failed:
-            if retryFailed { return .train }
-            guard let record = try? RunFile.read(paths.runFile(run.id), parts: []) else { return .skip }
-            let changes = ConfigurationChange.between(stored: record.attributes.spec, current: run.resolvedJSON)
-            return changes.isEmpty ? .skip : .keep(changes: changes, checkpointed: false)
-        case .complete:
-            // A checkpoint beside a complete run is an extension under way.
-            if let checkpoint, case .resume(let e) = fromCheckpoint(checkpoint) { return .resume(epochs: e) }
-            guard let record = try? RunFile.read(paths.runFile(run.id), parts: .metrics) else { return .skip }
-            let trained = record.trainMetrics.values.map(\.count).max() ?? 0
-            let changes = ConfigurationChange.between(stored: record.attributes.spec, current: run.resolvedJSON)
-            if changes.isEmpty { return .skip }
-            if ConfigurationChange.onlyEpochs(changes) && run.training.epochs > trained { return .extend(epochs: trained) }
-            return .keep(changes: changes, checkpointed: false)
+        let ch = changes(done)
+        if done.attributes.status == .failed {
+            return retryFailed ? .train : ch.isEmpty ? .skip : .keep(changes: ch, checkpointed: false)
         }
+        // A checkpoint beside a complete run is an extension under way.
+        if let checkpoint, let plan = resumable(checkpoint) { return plan }
+        if ch.isEmpty { return .skip }
+        if ConfigurationChange.onlyEpochs(ch) && run.training.epochs > trained(done) { return .extend(epochs: trained(done)) }
+        return .keep(changes: ch, checkpointed: false)
     }
 
     /// Runs the selection in order; a run that fails is recorded and the sweep goes on.
