@@ -39,15 +39,23 @@ public struct Comparison: Sendable, Codable {
             for model in table.models {
                 rows.append([model] + table.cells[model]!.map { $0.map(Self.cellText) ?? "—" })
             }
-            for b in table.baselines {
-                rows.append([Self.baselineName(b.model), b.parzen.map { Self.llText($0, b.parzenStandardError) } ?? "—"]
-                            + Array(repeating: "", count: max(table.columns.count - 1, 0)))
+            // Baselines and published values have no latent size or dropout of ours: below the
+            // models when there is one column, else a table of their own, so that none reads as
+            // belonging to the first column.
+            let references = table.baselines.map { b in
+                [Self.baselineName(b.model), b.parzen.map { Self.llText($0, b.parzenStandardError) } ?? "—"]
+            } + table.references.map { r in
+                ["\(r.name) (Makhzani et al. 2015)", Self.llText(r.logLikelihood, r.standardError)]
             }
-            for r in table.references {
-                rows.append(["\(r.name) (Makhzani et al. 2015)", Self.llText(r.logLikelihood, r.standardError)]
-                            + Array(repeating: "", count: max(table.columns.count - 1, 0)))
+            if table.columns.count <= 1 {
+                out += Self.grid(rows + references, markdown: markdown) + "\n"
+            } else {
+                out += Self.grid(rows, markdown: markdown) + "\n"
+                if !references.isEmpty {
+                    out += "Baselines and published values (one each: they have no latent size or dropout):\n\n"
+                        + Self.grid([["reference", "Parzen LL"]] + references, markdown: markdown) + "\n"
+                }
             }
-            out += Self.grid(rows, markdown: markdown) + "\n"
             let failures = table.models.flatMap { table.cells[$0]!.compactMap { $0 }.flatMap(\.failures) }
             if !failures.isEmpty { out += "failed runs:\n" + failures.map { "  \($0)\n" }.joined() + "\n" }
         }

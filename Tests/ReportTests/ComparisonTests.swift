@@ -43,6 +43,11 @@ final class ComparisonTests: XCTestCase {
         XCTAssertTrue(text.contains("failed: diverged at epoch 3"), text)
         let markdown = try comparison.render(.markdown)
         XCTAssertTrue(markdown.contains("| model"), markdown)
+        // Two columns: the published values are a table of their own, one value per row, not
+        // cells of the first column.
+        XCTAssertNotNil(markdown.range(of: #"\n\| AAE \(paper\) \(Makhzani et al\. 2015\) +\| 340\.0 ± 2\.0 +\|\n"#,
+                                       options: .regularExpression), markdown)
+        XCTAssertNotNil(markdown.range(of: #"\n\| reference +\| Parzen LL +\|\n"#, options: .regularExpression), markdown)
 
         let csv = try comparison.render(.csv).split(separator: "\n")
         XCTAssertEqual(csv.count, 1 + runs.count)
