@@ -33,7 +33,10 @@ public struct Comparison: Sendable, Codable {
     private func text(markdown: Bool) -> String {
         var out = ""
         for table in tables {
-            let title = "Parzen log-likelihood of \(table.dataset) test images (nats, mean ± standard error over test points; * best of its column)"
+            // How long the models trained, stated with the numbers it qualifies.
+            let trained = Set(runs.filter { $0.dataset == table.dataset && !$0.model.hasPrefix("baseline") }.map(\.epochs))
+            let epochs = trained.count == 1 ? "; \(trained.first!) epochs" : trained.isEmpty ? "" : "; \(trained.min()!)–\(trained.max()!) epochs, see Runs"
+            let title = "Parzen log-likelihood of \(table.dataset) test images (nats, mean ± standard error over test points; * best of its column\(epochs))"
             out += (markdown ? "### " : "") + title + "\n\n"
             var rows = [["model"] + table.columns.map(\.label)]
             for model in table.models {

@@ -39,6 +39,7 @@ final class ComparisonTests: XCTestCase {
         let comparison = Comparison(experiment: "x", runs: runs, modelOrder: ["ae", "vae", "aae"])
         let text = try comparison.render(.table)
         XCTAssertTrue(text.contains("*335.0 ± 2.0 [sd 7.1 over 2 seeds]"), text)
+        XCTAssertTrue(text.contains("* best of its column; 2 epochs)"), text)   // every run trained 2 epochs
         XCTAssertTrue(text.contains("AAE (paper) (Makhzani et al. 2015)  340.0 ± 2.0"), text)
         XCTAssertTrue(text.contains("failed: diverged at epoch 3"), text)
         let markdown = try comparison.render(.markdown)
