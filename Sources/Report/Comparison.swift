@@ -20,6 +20,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var sigma: Double?
     public var importanceSampled: Double?
 
+    /// A Parzen baseline (training images as samples, a Gaussian fitted to pixels), not a model.
+    public var isBaseline: Bool { model.hasPrefix("baseline") }
+
     public init(_ record: RunRecord) {
         let a = record.attributes
         runID = a.runID
@@ -92,8 +95,8 @@ public struct ComparisonTable: Sendable, Equatable, Codable {
     public init(dataset: String, runs: [RunSummary], modelOrder: [String] = []) {
         self.dataset = dataset
         let mine = runs.filter { $0.dataset == dataset }
-        baselines = mine.filter { $0.model.hasPrefix("baseline") }
-        let models = mine.filter { !$0.model.hasPrefix("baseline") }
+        baselines = mine.filter(\.isBaseline)
+        let models = mine.filter { !$0.isBaseline }
         columns = Array(Set(models.map { Column(latentDim: $0.latentDim, dropout: $0.dropout) }))
             .sorted { ($0.latentDim, $0.dropout) < ($1.latentDim, $1.dropout) }
         let names = Set(models.map(\.model))

@@ -33,9 +33,7 @@ public struct Comparison: Sendable, Codable {
     private func text(markdown: Bool) -> String {
         var out = ""
         for table in tables {
-            // How long the models trained, stated with the numbers it qualifies.
-            let trained = Set(runs.filter { $0.dataset == table.dataset && !$0.model.hasPrefix("baseline") }.map(\.epochs))
-            let epochs = trained.count == 1 ? "; \(trained.first!) epochs" : trained.isEmpty ? "" : "; \(trained.min()!)–\(trained.max()!) epochs, see Runs"
+            let epochs = Self.epochsNote(runs.filter { $0.dataset == table.dataset && !$0.isBaseline })
             let title = "Parzen log-likelihood of \(table.dataset) test images (nats, mean ± standard error over test points; * best of its column\(epochs))"
             out += (markdown ? "### " : "") + title + "\n\n"
             var rows = [["model"] + table.columns.map(\.label)]
@@ -64,7 +62,7 @@ public struct Comparison: Sendable, Codable {
         }
         out += (markdown ? "### " : "") + "Runs\n\n"
         var rows = [["run", "status", "epochs", "time", "valid. reconstruction", "Parzen LL", "σ", "importance-sampled LL"]]
-        for r in runs where !r.model.hasPrefix("baseline") {
+        for r in runs where !r.isBaseline {
             rows.append([r.runID, r.status == "failed" ? "failed: \(r.failure)" : r.status, "\(r.epochs)",
                          Self.duration(r.trainingSeconds), r.reconstruction.map { String(format: "%.2f", $0) } ?? "—",
                          r.parzen.map { Self.llText($0, r.parzenStandardError) } ?? "—",
@@ -72,6 +70,14 @@ public struct Comparison: Sendable, Codable {
                          r.importanceSampled.map { String(format: "%.2f", $0) } ?? "—"])
         }
         return out + Self.grid(rows, markdown: markdown)
+    }
+
+    /// How long the models trained, for the title of the numbers it qualifies: "; 10 epochs", or
+    /// the range when they differ.
+    static func epochsNote(_ models: [RunSummary]) -> String {
+        let counts = Set(models.map(\.epochs))
+        guard let low = counts.min(), let high = counts.max() else { return "" }
+        return low == high ? "; \(low) epochs" : "; \(low)–\(high) epochs, see Runs"
     }
 
     static func cellText(_ c: Cell) -> String {

@@ -17,7 +17,7 @@ struct ReportPage {
         body += header(experiment: experiment, records: records, problems: problems)
         body += "<section id=\"comparison\">\n<h2>Comparison</h2>\n"
         for table in comparison.tables { addTable(table) }
-        body += runsTable(comparison.runs.filter { !$0.model.hasPrefix("baseline") }) + "</section>\n"
+        body += runsTable(comparison.runs.filter { !$0.isBaseline }) + "</section>\n"
         for record in records { addRun(record) }
     }
 
