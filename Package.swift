@@ -48,7 +48,7 @@ let package = Package(
             "TensorCore", "NeuralNet", "Datasets", "Models", "Training", "Experiments", "ResultStore", "Report",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "aelab", dependencies: ["AELabCLI"]),
+        .executableTarget(name: "aelab", dependencies: ["AELabCLI", "TensorCore"]),
         .executableTarget(name: "aelab-bench", dependencies: [
             "TensorCore", "NeuralNet", "Datasets", "Models", "Training", "Evaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "ExperimentsTests", dependencies: ["Experiments"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
-        .testTarget(name: "CLITests", dependencies: ["ResultStore", "aelab"]),
+        .testTarget(name: "CLITests", dependencies: ["ResultStore", "TensorCore", "aelab"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Training", "Datasets"]),

@@ -23,6 +23,7 @@ struct InspectCommand: ParsableCommand {
         emit("  model      \(a.model), latent \(a.latentDim), dropout \(a.dropout), seed \(a.seed), dataset \(a.dataset)")
         emit("  status     \(a.status.rawValue)\(a.failure.isEmpty ? "" : ": " + a.failure)")
         emit("  time       \(a.started) → \(a.finished.isEmpty ? "—" : a.finished)  (AELab \(a.aelabVersion))")
+        if !a.blasCores.isEmpty { emit("  OpenBLAS   \(a.blasCores) kernels") }
         let trained = r.trainMetrics.values.map(\.count).max() ?? 0
         if trained > 0 {
             emit("  metrics    \(trained) epochs (last epoch):")

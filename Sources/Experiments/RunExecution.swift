@@ -25,6 +25,7 @@ struct RunExecution {
         let model = Autoencoder(family: run.family, config: run.modelConfig, using: &initStream)
         let trainer = Trainer(model: model, settings: run.training)
         var started = isoNow()
+        var blasCores = [String]()
         let checkpointPath = paths.checkpoint(run.id)
         let source = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : continueFrom
         if let source {
@@ -33,18 +34,22 @@ struct RunExecution {
             try model.load(saved.networks, from: source)
             try trainer.restore(checkpoint, train: saved.trainMetrics, validation: saved.validationMetrics, from: source)
             started = saved.attributes.started
+            blasCores = saved.attributes.blasCores.split(separator: ",").map(String.init)
             let how = source == checkpointPath ? "resuming after" : "continuing, to more epochs, after"
             log("\(run.id): \(how) epoch \(trainer.epoch) of \(run.training.epochs) from \(source)")
         }
+        if !blasCores.contains(BLASKernel.current) { blasCores.append(BLASKernel.current) }
+        let cores = blasCores.joined(separator: ",")
         do {
             try trainer.train(data, progress: progress) { metrics in
                 log(ConsoleProgress.line(run.id, metrics, of: run.training.epochs))
-                try RunFile.write(record(model, trainer, status: .running, started: started), to: checkpointPath)
+                try RunFile.write(record(model, trainer, status: .running, started: started, blasCores: cores), to: checkpointPath)
             }
         } catch let divergence as DivergenceError {
-            return try finish(record(model, trainer, status: .failed, failure: divergence.description, started: started))
+            return try finish(record(model, trainer, status: .failed, failure: divergence.description, started: started,
+                                     blasCores: cores))
         }
-        var final = record(model, trainer, status: .complete, started: started)
+        var final = record(model, trainer, status: .complete, started: started, blasCores: cores)
         do {
             try evaluate(model, into: &final)
             final.checkpoint = trainer.checkpointRecord   // now with the fitted generator state
@@ -65,11 +70,11 @@ struct RunExecution {
     }
 
     private func record(_ model: Autoencoder, _ trainer: Trainer, status: RunAttributes.Status, failure: String = "",
-                        started: String) -> RunRecord {
+                        started: String, blasCores: String) -> RunRecord {
         let attributes = RunAttributes(
             experiment: run.experiment, runID: run.id, model: run.model, latentDim: run.latentDim, dropout: run.dropout,
             seed: run.seed, dataset: run.dataset, status: status, failure: failure, spec: run.resolvedJSON,
-            started: started, aelabVersion: aelabVersion)
+            started: started, aelabVersion: aelabVersion, blasCores: blasCores)
         return RunRecord(attributes: attributes, trainMetrics: trainer.history.train,
                          validationMetrics: trainer.history.validation, networks: model.networkRecords,
                          checkpoint: trainer.checkpointRecord)

@@ -261,7 +261,7 @@ public struct Runner {
             let e = ParzenWindow(samples: samples).evaluate(validation: validation, test: test, sigmaGrid: p.sigmaGrid)
             let attributes = RunAttributes(experiment: spec.name, runID: id, model: name, latentDim: 0, dropout: 0, seed: 1,
                                            dataset: run.dataset, status: .complete, spec: "{}", started: isoNow(),
-                                           finished: isoNow(), aelabVersion: aelabVersion)
+                                           finished: isoNow(), aelabVersion: aelabVersion, blasCores: BLASKernel.current)
             try RunFile.write(RunRecord(attributes: attributes, parzen: ParzenRecord(e, generated: samples.rows)), to: paths.baseline(id))
             log(String(format: "%@: Parzen log-likelihood %.2f ± %.2f (σ = %.4f)", id, e.mean, e.standardError, e.sigma))
         }

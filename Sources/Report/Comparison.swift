@@ -19,6 +19,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var parzenStandardError: Double?
     public var sigma: Double?
     public var importanceSampled: Double?
+    /// The OpenBLAS kernel families it ran with (comma-joined; "" where not recorded).
+    public var blasCores: String
 
     /// A Parzen baseline (training images as samples, a Gaussian fitted to pixels), not a model.
     public var isBaseline: Bool { model.hasPrefix("baseline") }
@@ -40,6 +42,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         parzenStandardError = record.parzen?.standardError
         sigma = record.parzen?.sigma
         importanceSampled = record.evaluations["importance_sampling"]?["log_likelihood"]
+        blasCores = a.blasCores
     }
 }
 

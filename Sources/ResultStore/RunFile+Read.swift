@@ -53,7 +53,8 @@ struct RunFileReader {
             latentDim: try a.int("latent_dim"), dropout: try a.double("dropout"), seed: try a.int("seed"),
             dataset: try a.string("dataset"), status: status, failure: try a.string("failure"),
             spec: try a.string("spec"), started: try a.string("started"), finished: try a.string("finished"),
-            aelabVersion: try a.string("aelab_version"))
+            aelabVersion: try a.string("aelab_version"),
+            blasCores: try a.contains("blas_cores") ? a.string("blas_cores") : "")
     }
 
     private func readMetrics(_ group: HDF5Group) throws -> [String: [Double]] {

@@ -40,6 +40,7 @@ struct RunFileWriter {
         try attributes.write("started", a.started)
         try attributes.write("finished", a.finished)
         try attributes.write("aelab_version", a.aelabVersion)
+        try attributes.write("blas_cores", a.blasCores)
     }
 
     /// NAME: float64 [epochs], one dataset per metric.

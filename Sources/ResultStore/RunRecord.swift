@@ -62,10 +62,14 @@ public struct RunAttributes: Sendable, Equatable {
     public var started: String
     public var finished: String
     public var aelabVersion: String
+    /// The OpenBLAS kernel families the run trained and was evaluated with, in order of first
+    /// use, comma-joined (e.g. "Cooperlake"): products, and so the run's bits, differ between
+    /// families as between thread counts. "" in files written before it was recorded.
+    public var blasCores: String
 
     public init(experiment: String, runID: String, model: String, latentDim: Int, dropout: Double, seed: Int,
                 dataset: String, status: Status, failure: String = "", spec: String, started: String,
-                finished: String = "", aelabVersion: String) {
+                finished: String = "", aelabVersion: String, blasCores: String = "") {
         self.experiment = experiment
         self.runID = runID
         self.model = model
@@ -79,6 +83,7 @@ public struct RunAttributes: Sendable, Equatable {
         self.started = started
         self.finished = finished
         self.aelabVersion = aelabVersion
+        self.blasCores = blasCores
     }
 }
 

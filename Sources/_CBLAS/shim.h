@@ -1,4 +1,5 @@
 #include <cblas.h>
-/* OpenBLAS extras used to pin the thread count. */
+/* OpenBLAS extras: the thread count, and the kernel family it chose at load time. */
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+char *openblas_get_corename(void);

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TensorCore
 
 /// `aelab-bench`: speed figures, each printed with its reference and the ratio.
 struct Bench: ParsableCommand {
@@ -9,4 +10,5 @@ struct Bench: ParsableCommand {
     )
 }
 
+BLASKernel.preferFasterKernel()
 Bench.main()

@@ -1,3 +1,5 @@
 import AELabCLI
+import TensorCore
 
+BLASKernel.preferFasterKernel()
 AELab.main()

@@ -1,5 +1,6 @@
 import Foundation
 import ResultStore
+import TensorCore
 import XCTest
 
 /// End-to-end: the `aelab run` binary on small specs.
@@ -201,6 +202,33 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("4 runs, 2 at a time in worker processes, 1 BLAS thread each"), r.stdout)
         XCTAssertEqual(runFiles(folder, "jobs").count, 4)
         XCTAssertTrue(r.stdout.contains("Parzen log-likelihood of mnist"), "the parent prints the table: \(r.stdout)")
+    }
+
+    /// The OpenBLAS kernel family a run trained with is in its file: the CPU's best where
+    /// OpenBLAS fell back to plainer kernels (aelab starts itself again with OPENBLAS_CORETYPE),
+    /// OpenBLAS's own choice otherwise, and always the family the user named in OPENBLAS_CORETYPE.
+    func testRunFileNamesTheKernelFamilyItTrainedWith() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "kernel.json", tinySpec(name: "kernel", epochs: 1))
+        func cores(_ results: String, _ environment: [String: String?]) throws -> String {
+            let r = try CLI.run(["run", spec, "--results", folder.appendingPathComponent(results).path, "--only", "ae-z2-*"],
+                                environment: environment)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return try RunFile.read(folder.appendingPathComponent("\(results)/kernel/runs/ae-z2-d0.25-s1.h5").path,
+                                    parts: .summary).attributes.blasCores
+        }
+        // This test process never starts itself again: what it loaded is OpenBLAS's own choice,
+        // unless OPENBLAS_CORETYPE was set for the whole test run.
+        let own = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil ? BLASKernel.current : nil
+        let detected = try cores("detected", ["OPENBLAS_CORETYPE": nil])
+        if let own {
+            XCTAssertEqual(detected, BLASKernel.replacement(for: own, cpuFlags: BLASKernel.cpuFlags()) ?? own)
+        }
+        XCTAssertGreaterThanOrEqual(BLASKernel.level(of: detected), BLASKernel.best(forCPUFlags: BLASKernel.cpuFlags()) == nil ? 0 : 2,
+                                    "\(detected) kernels on a CPU with AVX2 and FMA")
+        // The user's choice stands, also where it is plainer than the CPU allows.
+        XCTAssertEqual(try cores("chosen", ["OPENBLAS_CORETYPE": "Prescott"]), "Prescott")
     }
 
     /// --only: the runs matching its patterns, also when handed to workers; a pattern matching no

@@ -20,14 +20,17 @@ struct CLI {
 
     struct Result { let status: Int32; let stdout: String; let stderr: String }
 
-    /// Starts aelab with `arguments`; `wait` false returns at once (kill it through `process`).
+    /// Starts aelab with `arguments` and returns at once (kill it through the process). The
+    /// environment is this process's, with AELAB_DATA set and `environment`'s entries set or, where
+    /// nil, removed.
     @discardableResult
-    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    static func start(_ arguments: [String], environment changes: [String: String?] = [:]) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["AELAB_DATA"] = dataRoot
+        for (name, value) in changes { environment[name] = value }
         p.environment = environment
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
@@ -36,8 +39,8 @@ struct CLI {
         return (p, out, err)
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
-        let (p, out, err) = try start(arguments)
+    static func run(_ arguments: [String], environment: [String: String?] = [:]) throws -> Result {
+        let (p, out, err) = try start(arguments, environment: environment)
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))

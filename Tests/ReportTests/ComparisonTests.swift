@@ -8,7 +8,8 @@ final class ComparisonTests: XCTestCase {
                  failure: String = "") -> RunSummary {
         var a = RunAttributes(experiment: "x", runID: "\(model)-z\(z)-d\(d)-s\(seed)", model: model, latentDim: z,
                               dropout: d, seed: seed, dataset: "mnist", status: ll == nil ? .failed : .complete,
-                              failure: failure, spec: "{}", started: "", aelabVersion: "test")
+                              failure: failure, spec: "{}", started: "", aelabVersion: "test",
+                              blasCores: z == 2 ? "Prescott,Cooperlake" : "Haswell")
         a.finished = ""
         var record = RunRecord(attributes: a, trainMetrics: ["seconds": [60, 60]], validationMetrics: ["reconstruction": [90, 80]])
         if let ll {
@@ -52,7 +53,11 @@ final class ComparisonTests: XCTestCase {
 
         let csv = try comparison.render(.csv).split(separator: "\n")
         XCTAssertEqual(csv.count, 1 + runs.count)
-        XCTAssertEqual(csv[0].split(separator: ",").count, 15)
+        XCTAssertEqual(csv[0].split(separator: ",").count, 16)
+        XCTAssertTrue(csv[0].hasSuffix(",blas_cores"), String(csv[0]))
+        // One family as it is; a list of them quoted, being comma-joined.
+        XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s1,") && $0.hasSuffix(",Haswell") }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("ae-z2-d0.0-s1,") && $0.hasSuffix(#","Prescott,Cooperlake""#) }, csv.joined(separator: "\n"))
         let json = try JSONSerialization.jsonObject(with: Data(try comparison.render(.json).utf8)) as! [String: Any]
         XCTAssertEqual((json["runs"] as! [Any]).count, runs.count)
     }

@@ -24,7 +24,8 @@ enum Fixtures {
             experiment: "mnist-sweep", runID: "caae-z8-d0.25-s1", model: "caae", latentDim: 8, dropout: 0.25,
             seed: 1, dataset: "mnist", status: .complete, failure: "",
             spec: #"{"name":"mnist-sweep","note":"σ = 0.2 — Übung 日本語 🧪","prior":{"std":5.0}}"#,
-            started: "2025-01-02T03:04:05Z", finished: "2025-01-02T04:05:06Z", aelabVersion: "0.1.0")
+            started: "2025-01-02T03:04:05Z", finished: "2025-01-02T04:05:06Z", aelabVersion: "0.1.0",
+            blasCores: "Prescott,Cooperlake")
         let encoder = NetworkRecord(
             name: "encoder", layerSizes: [12 + 10, 6, 3], activation: "relu", outputActivation: "identity", dropout: 0.25,
             extraInputs: ["one_hot:10"],
@@ -95,7 +96,7 @@ enum Fixtures {
         }
         func named(_ prefix: String, _ ts: [NamedTensor]) { for t in ts { lines.append("\(prefix) \(t.group)/\(t.name) \(tensor(t.value))") } }
         let a = record.attributes
-        lines.append("attributes \([a.experiment, a.runID, a.model, a.dataset, a.status.rawValue, a.failure, a.spec, a.started, a.finished, a.aelabVersion])")
+        lines.append("attributes \([a.experiment, a.runID, a.model, a.dataset, a.status.rawValue, a.failure, a.spec, a.started, a.finished, a.aelabVersion, a.blasCores])")
         lines.append("numbers \(a.latentDim) \(a.seed) \(a.dropout.bitPattern)")
         for (k, v) in record.trainMetrics.sorted(by: { $0.key < $1.key }) { lines.append("train \(k) \(doubles(v))") }
         for (k, v) in record.validationMetrics.sorted(by: { $0.key < $1.key }) { lines.append("validation \(k) \(doubles(v))") }

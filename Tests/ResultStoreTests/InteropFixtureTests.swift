@@ -36,7 +36,7 @@ final class InteropFixtureTests: XCTestCase {
                 "format": RunFile.format, "experiment": a.experiment, "run_id": a.runID, "model": a.model,
                 "latent_dim": a.latentDim, "dropout": bits(a.dropout), "seed": a.seed, "dataset": a.dataset,
                 "status": a.status.rawValue, "failure": a.failure, "spec": a.spec, "started": a.started,
-                "finished": a.finished, "aelab_version": a.aelabVersion,
+                "finished": a.finished, "aelab_version": a.aelabVersion, "blas_cores": a.blasCores,
             ],
             "metrics": ["train": record.trainMetrics.mapValues(bits), "validation": record.validationMetrics.mapValues(bits)],
             "evaluations": record.evaluations.mapValues { $0.mapValues(bits) },

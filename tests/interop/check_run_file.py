@@ -58,7 +58,7 @@ def is_group(f, path):
 def check_root(f, want):
     root = f["/"]
     for key in ["format", "experiment", "run_id", "model", "dataset", "status", "failure", "spec",
-                "started", "finished", "aelab_version"]:
+                "started", "finished", "aelab_version", "blas_cores"]:
         is_str(root, key)
     for key in ["latent_dim", "seed"]:
         is_scalar(root, key, "<i8")
