@@ -35,6 +35,8 @@ struct RunExecution {
             try trainer.restore(checkpoint, train: saved.trainMetrics, validation: saved.validationMetrics, from: source)
             started = saved.attributes.started
             blasCores = saved.attributes.blasCores.split(separator: ",").map(String.init)
+            // Epochs trained by a build that did not record the families.
+            if blasCores.isEmpty && trainer.epoch > 0 { blasCores = ["unrecorded"] }
             let how = source == checkpointPath ? "resuming after" : "continuing, to more epochs, after"
             log("\(run.id): \(how) epoch \(trainer.epoch) of \(run.training.epochs) from \(source)")
         }

@@ -197,7 +197,7 @@ public struct Runner {
                 try? FileManager.default.removeItem(atPath: paths.checkpoint(run.id))
                 try? FileManager.default.removeItem(atPath: paths.runFile(run.id))
             }
-            log("[\(n + 1)/\(selected.count)] \(run.id): \(run.model), latent \(run.latentDim), dropout \(run.dropout), seed \(run.seed), \(run.training.epochs) epochs")
+            log("[\(n + 1)/\(selected.count)] \(run.id): \(run.model), latent \(run.latentDim), dropout \(run.dropout), seed \(run.seed), \(run.training.epochs) epochs; OpenBLAS \(BLASKernel.current) kernels, \(BLAS.threads) thread\(BLAS.threads == 1 ? "" : "s")")
             do {
                 let data = try dataset(for: run, cache: &cache)
                 var execution = RunExecution(run: run, paths: paths, data: data, log: log, progress: progress)

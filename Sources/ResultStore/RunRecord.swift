@@ -62,9 +62,10 @@ public struct RunAttributes: Sendable, Equatable {
     public var started: String
     public var finished: String
     public var aelabVersion: String
-    /// The OpenBLAS kernel families the run trained and was evaluated with, in order of first
-    /// use, comma-joined (e.g. "Cooperlake"): products, and so the run's bits, differ between
-    /// families as between thread counts. "" in files written before it was recorded.
+    /// The OpenBLAS kernel families that trained the run (and evaluated it, in the same process),
+    /// comma-joined in order of first use (e.g. "Cooperlake"; "unrecorded" first where it
+    /// continued epochs of a build that did not record them): products, and so the run's bits,
+    /// differ between families as between thread counts. "" in files written before then.
     public var blasCores: String
 
     public init(experiment: String, runID: String, model: String, latentDim: Int, dropout: Double, seed: Int,

@@ -16,14 +16,21 @@ public enum BLASKernel {
     /// The kernel family OpenBLAS runs, as it names it ("Haswell", "SkylakeX", "Prescott", …).
     public static var current: String { String(cString: openblas_get_corename()) }
 
-    /// How wide a family's vector kernels are: 0 SSE, 1 AVX, 2 AVX2 with FMA, 3 AVX-512.
-    /// Names OpenBLAS 0.3.x uses for x86-64; anything unknown counts as 0.
-    public static func level(of core: String) -> Int {
+    /// Whether this OpenBLAS chooses its kernels when it loads (and so reads `OPENBLAS_CORETYPE`).
+    public static var choosesAtLoad: Bool { String(cString: openblas_get_config()).contains("DYNAMIC_ARCH") }
+
+    /// How wide a family's vector kernels are: 0 SSE, 1 AVX, 2 AVX2 with FMA, 3 AVX-512; nil for
+    /// a name this table does not know. The x86-64 names of OpenBLAS 0.3.21's DYNAMIC_ARCH
+    /// builds ("Unknown" is its name for a CPU it could not place).
+    public static func level(of core: String) -> Int? {
         switch core.lowercased() {
         case "skylakex", "cooperlake", "sapphirerapids": return 3
         case "haswell", "zen", "excavator": return 2
         case "sandybridge", "bulldozer", "piledriver", "steamroller": return 1
-        default: return 0
+        case "katmai", "coppermine", "northwood", "prescott", "banias", "atom", "core2", "penryn", "dunnington",
+             "nehalem", "athlon", "opteron", "opteron_sse3", "opteron(sse3)", "barcelona", "nano", "bobcat", "unknown":
+            return 0
+        default: return nil
         }
     }
 
@@ -37,12 +44,12 @@ public enum BLASKernel {
         return nil
     }
 
-    /// The family to force instead of `current`, or nil to keep OpenBLAS's choice. Only a
+    /// The family to force instead of `current`, or nil to keep OpenBLAS's choice. Only a known
     /// fallback is replaced: a family without AVX2 on a CPU that has AVX2 and FMA. A choice of
     /// AVX2 or better is OpenBLAS's knowledge of the CPU (e.g. Zen kernels on an AMD processor
-    /// with AVX-512) and stays.
+    /// with AVX-512) and stays, and so does a name this table does not know.
     public static func replacement(for current: String, cpuFlags: Set<String>) -> String? {
-        guard let best = best(forCPUFlags: cpuFlags), level(of: current) < 2 else { return nil }
+        guard let best = best(forCPUFlags: cpuFlags), let level = level(of: current), level < 2 else { return nil }
         return best
     }
 
@@ -64,13 +71,39 @@ public enum BLASKernel {
     /// When OpenBLAS fell back to kernels slower than the CPU supports and `OPENBLAS_CORETYPE`
     /// is not set, replaces this process with the same program, arguments and environment plus
     /// `OPENBLAS_CORETYPE` naming the right family (the process id stays). Call it first thing
-    /// in `main`. A `OPENBLAS_CORETYPE` set by the user is always left as it is, and so is the
-    /// choice when the program cannot be started again.
+    /// in `main`.
+    ///
+    /// A `OPENBLAS_CORETYPE` set by the user is left as it is, with a warning on standard error
+    /// when OpenBLAS did not load that family (a name it does not know gives its plainest
+    /// kernels). Nothing is done for an OpenBLAS that does not choose at load time, nor when
+    /// this program was not started as itself (`ld.so ./aelab`: /proc/self/exe is the loader),
+    /// nor when it cannot be started again. `AELAB_ASSUME_BLAS_CORE`, for tests, stands in for
+    /// the family OpenBLAS loaded.
     public static func preferFasterKernel() {
-        guard getenv("OPENBLAS_CORETYPE") == nil,
-              let better = replacement(for: current, cpuFlags: cpuFlags()) else { return }
+        if let chosen = getenv("OPENBLAS_CORETYPE").map({ String(cString: $0) }), !chosen.isEmpty {
+            if chosen.lowercased() != current.lowercased() {
+                let warning = "aelab: warning: OPENBLAS_CORETYPE=\(chosen), but OpenBLAS loaded its \(current) kernels "
+                    + "(it does not know that name); unset it to let aelab choose\n"
+                _ = warning.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+            }
+            return
+        }
+        let loaded = getenv("AELAB_ASSUME_BLAS_CORE").map { String(cString: $0) } ?? current
+        guard choosesAtLoad, let better = replacement(for: loaded, cpuFlags: cpuFlags()), startedAsItself() else { return }
         setenv("OPENBLAS_CORETYPE", better, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         unsetenv("OPENBLAS_CORETYPE")   // exec failed: carry on with OpenBLAS's choice
+    }
+
+    /// Whether /proc/self/exe is the program argv[0] names (when argv[0] is a path; a bare name
+    /// was found on PATH and is taken as such).
+    static func startedAsItself() -> Bool {
+        guard let exe = realpath("/proc/self/exe", nil) else { return false }
+        defer { free(exe) }
+        let name = CommandLine.arguments.first ?? ""
+        guard name.contains("/") else { return true }
+        guard let named = realpath(name, nil) else { return false }
+        defer { free(named) }
+        return strcmp(exe, named) == 0
     }
 }

@@ -31,14 +31,18 @@ final class BLASKernelTests: XCTestCase {
         XCTAssertNil(BLASKernel.replacement(for: "Zen", cpuFlags: skylakeSP))
         XCTAssertNil(BLASKernel.replacement(for: "Haswell", cpuFlags: emeraldRapids))
         XCTAssertNil(BLASKernel.replacement(for: "SkylakeX", cpuFlags: emeraldRapids))
+        // A name the table does not know (a newer OpenBLAS, a build for one target) stays.
+        XCTAssertNil(BLASKernel.replacement(for: "GENERIC", cpuFlags: emeraldRapids))
+        XCTAssertNil(BLASKernel.replacement(for: "NewFamily", cpuFlags: emeraldRapids))
         // Nothing better to offer.
         XCTAssertNil(BLASKernel.replacement(for: "Sandybridge", cpuFlags: sandyBridge))
         XCTAssertNil(BLASKernel.replacement(for: "Prescott", cpuFlags: []))
     }
 
     func testLevels() {
-        XCTAssertEqual(["Prescott", "Core2", "Nehalem", "Sandybridge", "Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids", "?"]
-            .map(BLASKernel.level(of:)), [0, 0, 0, 1, 2, 2, 3, 3, 3, 0])
+        XCTAssertEqual(["Prescott", "Core2", "Nehalem", "Unknown", "Sandybridge", "Steamroller", "Haswell", "Zen", "Excavator",
+                        "SkylakeX", "Cooperlake", "SapphireRapids", "GENERIC", "NEOVERSEN1", "?"]
+            .map(BLASKernel.level(of:)), [0, 0, 0, 0, 1, 1, 2, 2, 2, 3, 3, 3, nil, nil, nil])
     }
 
     func testCPUFlagsAreTheFirstProcessorsFlagsLine() throws {
