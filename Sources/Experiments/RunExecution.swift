@@ -25,7 +25,7 @@ struct RunExecution {
         let model = Autoencoder(family: run.family, config: run.modelConfig, using: &initStream)
         let trainer = Trainer(model: model, settings: run.training)
         var started = isoNow()
-        var blasCores = [String]()
+        var earlierCores = ""
         let checkpointPath = paths.checkpoint(run.id)
         let source = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : continueFrom
         if let source {
@@ -34,14 +34,11 @@ struct RunExecution {
             try model.load(saved.networks, from: source)
             try trainer.restore(checkpoint, train: saved.trainMetrics, validation: saved.validationMetrics, from: source)
             started = saved.attributes.started
-            blasCores = saved.attributes.blasCores.split(separator: ",").map(String.init)
-            // Epochs trained by a build that did not record the families.
-            if blasCores.isEmpty && trainer.epoch > 0 { blasCores = ["unrecorded"] }
+            earlierCores = saved.attributes.blasCores
             let how = source == checkpointPath ? "resuming after" : "continuing, to more epochs, after"
             log("\(run.id): \(how) epoch \(trainer.epoch) of \(run.training.epochs) from \(source)")
         }
-        if !blasCores.contains(BLASKernel.current) { blasCores.append(BLASKernel.current) }
-        let cores = blasCores.joined(separator: ",")
+        let cores = RunAttributes.blasCores(earlierCores, trainedEpochs: trainer.epoch, adding: BLASKernel.current)
         do {
             try trainer.train(data, progress: progress) { metrics in
                 log(ConsoleProgress.line(run.id, metrics, of: run.training.epochs))

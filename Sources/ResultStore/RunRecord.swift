@@ -88,6 +88,17 @@ public struct RunAttributes: Sendable, Equatable {
     }
 }
 
+extension RunAttributes {
+    /// `earlier` (a `blasCores` list) with `core` added once, after "unrecorded" where epochs
+    /// were trained (`trainedEpochs` > 0) by a build that did not record their families.
+    public static func blasCores(_ earlier: String, trainedEpochs: Int, adding core: String) -> String {
+        var cores = NameList.split(earlier)
+        if cores.isEmpty && trainedEpochs > 0 { cores = ["unrecorded"] }
+        if !cores.contains(core) { cores.append(core) }
+        return NameList.join(cores)
+    }
+}
+
 /// /eval/parzen.
 public struct ParzenRecord: Sendable, Equatable {
     public var logLikelihood: Double
