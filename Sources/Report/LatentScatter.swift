@@ -32,12 +32,17 @@ struct LatentScatter {
         plot.drawAxes(&svg, x: x, y: y, xLabel: axes.0, yLabel: axes.1)
         let inside = { (p: [Double]) in p.allSatisfy { $0 >= lo && $0 <= hi } }
         var left = 0
-        for p in priorPoints { if inside(p) { svg.circle(x(p[0]), y(p[1]), r: 1.6, fill: "#c4c4c4") } else { left += 1 } }
+        var grey: [(Double, Double)] = []
+        for p in priorPoints { if inside(p) { grey.append((x(p[0]), y(p[1]))) } else { left += 1 } }
+        svg.dots(grey, r: 1.6, fill: "#c4c4c4")
+        // One path per colour (classes drawn in palette order, each class's codes in data order).
+        var byColour = Array(repeating: [(Double, Double)](), count: palette.count)
         for (i, p) in points.enumerated() {
             guard inside(p) else { left += 1; continue }
             let label = labels.isEmpty ? 0 : labels[i]
-            svg.circle(x(p[0]), y(p[1]), r: 2, fill: palette[((label % 10) + 10) % 10], extra: " fill-opacity=\"0.8\"")
+            byColour[((label % 10) + 10) % 10].append((x(p[0]), y(p[1])))
         }
+        for (k, dots) in byColour.enumerated() { svg.dots(dots, r: 2, fill: palette[k], opacity: 0.8) }
         drawLegend(&svg, x: size + 4, top: plot.top)
         if left > 0 {
             svg.text("\(left) point\(left == 1 ? "" : "s") beyond", size + 4, plot.bottom - 14, size: 10, fill: "#666")

@@ -43,6 +43,19 @@ struct SVG {
         raw("<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" fill=\"\(fill)\"\(extra)/>")
     }
 
+    /// Discs of radius `r` in one colour, as one path of zero-length strokes with round caps
+    /// (`M x yh0`, each painted as a disc of diameter 2r), at 0.1 px: about 14 bytes a dot where a
+    /// `<circle>` takes 60, which keeps a scatter of thousands of points small. `opacity` applies
+    /// to the path as a whole, so dots of one call do not darken each other where they overlap.
+    mutating func dots(_ points: [(Double, Double)], r: Double, fill: String, opacity: Double = 1) {
+        guard !points.isEmpty else { return }
+        var path = ""
+        path.reserveCapacity(points.count * 16)
+        for (x, y) in points { path += "M" + tenths(x) + " " + tenths(y) + "h0" }
+        raw("<path d=\"\(path)\" fill=\"none\" stroke=\"\(fill)\" stroke-width=\"\(n(2 * r))\" stroke-linecap=\"round\""
+            + (opacity < 1 ? " stroke-opacity=\"\(n(opacity))\"/>" : "/>"))
+    }
+
     mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, fill: String, stroke: String = "none") {
         raw("<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(w))\" height=\"\(n(h))\" fill=\"\(fill)\" stroke=\"\(stroke)\"/>")
     }
@@ -63,6 +76,15 @@ struct SVG {
 }
 
 /// A coordinate with at most two decimals, without trailing zeros ("12", "12.5", "-0.25").
+/// `x` to one decimal, without a trailing ".0" (non-finite values as "0").
+func tenths(_ x: Double) -> String {
+    guard x.isFinite else { return "0" }
+    let t = Int((x * 10).rounded())
+    let magnitude = abs(t)
+    let whole = (t < 0 ? "-" : "") + String(magnitude / 10)
+    return magnitude % 10 == 0 ? (t == 0 ? "0" : whole) : whole + "." + String(magnitude % 10)
+}
+
 func n(_ x: Double) -> String {
     guard x.isFinite else { return "0" }
     let hundredths = Int((x * 100).rounded())
