@@ -74,7 +74,7 @@ extension DataCommand {
         @Argument(help: "The dataset: \(datasetNames).")
         var name: String
 
-        @Option(help: "Search-path root to write into; the files go to DIR/NAME (default: ~/.cache/aelab).")
+        @Option(help: "Search-path root to write into; the files go to DIR/NAME (default: $XDG_CACHE_HOME/aelab, else ~/.cache/aelab).")
         var into: String?
 
         func validate() throws { try validateDatasetName(name) }
