@@ -13,8 +13,11 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var failure: String
     public var epochs: Int
     public var trainingSeconds: Double
-    /// The last epoch's validation reconstruction (per image).
+    /// The last epoch's validation reconstruction (per image), in the unit of `reconstructionCost`.
     public var reconstruction: Double?
+    /// What `reconstruction` measures: "bce" (nats: binary cross-entropy), "mse" (squared error,
+    /// e.g. WAE's cost) or "l1" (absolute error); values of different costs do not compare.
+    public var reconstructionCost: String
     public var parzen: Double?
     public var parzenStandardError: Double?
     public var sigma: Double?
@@ -38,6 +41,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         epochs = record.trainMetrics.values.map(\.count).max() ?? 0
         trainingSeconds = record.trainMetrics["seconds"]?.reduce(0, +) ?? 0
         reconstruction = record.validationMetrics["reconstruction"]?.last
+        reconstructionCost = RunFigures.reconstructionCost(spec: a.spec)
         parzen = record.parzen?.logLikelihood
         parzenStandardError = record.parzen?.standardError
         sigma = record.parzen?.sigma

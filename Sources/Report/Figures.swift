@@ -90,16 +90,23 @@ enum RunFigures {
     static func unit(of term: String, spec: String) -> String {
         switch term {
         case "reconstruction":
-            let choice = spec.range(of: #""reconstruction"\s*:\s*"([a-z0-9]+)""#, options: .regularExpression)
-                .map { String(spec[$0]) } ?? ""
-            if choice.hasSuffix("\"mse\"") { return "squared error per image" }
-            if choice.hasSuffix("\"l1\"") { return "absolute error per image" }
-            return "nats per image"
+            switch reconstructionCost(spec: spec) {
+            case "mse": return "squared error per image"
+            case "l1": return "absolute error per image"
+            default: return "nats per image"
+            }
         case "kl", "negative_elbo": return "nats per image"
         case "discriminator", "generator": return "nats per example"
         case "mmd": return "MMD² estimate"
         default: return "value"
         }
+    }
+
+    /// The run's reconstruction cost as its resolved spec names it ("bce", "mse", "l1"); "bce"
+    /// where the spec names none (the default).
+    static func reconstructionCost(spec: String) -> String {
+        guard let match = spec.range(of: #""reconstruction"\s*:\s*"[a-z0-9]+""#, options: .regularExpression) else { return "bce" }
+        return String(spec[match].split(separator: "\"").last ?? "bce")
     }
 
     /// The panel title of a loss term.

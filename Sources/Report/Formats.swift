@@ -64,12 +64,24 @@ public struct Comparison: Sendable, Codable {
         var rows = [["run", "status", "epochs", "time", "valid. reconstruction", "Parzen LL", "σ", "importance-sampled LL"]]
         for r in runs where !r.isBaseline {
             rows.append([r.runID, r.status == "failed" ? "failed: \(r.failure)" : r.status, "\(r.epochs)",
-                         Self.duration(r.trainingSeconds), r.reconstruction.map { String(format: "%.2f", $0) } ?? "—",
+                         Self.duration(r.trainingSeconds), r.reconstruction.map { Self.reconstructionText($0, cost: r.reconstructionCost) } ?? "—",
                          r.parzen.map { Self.llText($0, r.parzenStandardError) } ?? "—",
                          r.sigma.map { String(format: "%.3f", $0) } ?? "—",
                          r.importanceSampled.map { String(format: "%.2f", $0) } ?? "—"])
         }
         return out + Self.grid(rows, markdown: markdown)
+    }
+
+    /// A validation reconstruction: nats (binary cross-entropy) bare, any other cost named, so a
+    /// WAE's squared error is not read against the others' nats.
+    static func reconstructionText(_ value: Double, cost: String) -> String {
+        let number = String(format: "%.2f", value)
+        switch cost {
+        case "bce": return number
+        case "mse": return number + " (squared error)"
+        case "l1": return number + " (absolute error)"
+        default: return number + " (\(cost))"
+        }
     }
 
     /// How long the models trained, for the title of the numbers it qualifies: "; 10 epochs", or
@@ -120,7 +132,7 @@ public struct Comparison: Sendable, Codable {
     // MARK: CSV (one row per run)
 
     var csv: String {
-        let header = "run_id,model,dataset,latent_dim,dropout,seed,status,failure,epochs,training_seconds,validation_reconstruction,parzen_ll,parzen_se,sigma,importance_sampled_ll,blas_cores"
+        let header = "run_id,model,dataset,latent_dim,dropout,seed,status,failure,epochs,training_seconds,validation_reconstruction,parzen_ll,parzen_se,sigma,importance_sampled_ll,blas_cores,reconstruction_cost"
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
@@ -128,7 +140,8 @@ public struct Comparison: Sendable, Codable {
         let rows = runs.map { r in
             [field(r.runID), field(r.model), field(r.dataset), "\(r.latentDim)", number(r.dropout), "\(r.seed)", r.status,
              field(r.failure), "\(r.epochs)", number(r.trainingSeconds), number(r.reconstruction), number(r.parzen),
-             number(r.parzenStandardError), number(r.sigma), number(r.importanceSampled), field(r.blasCores)].joined(separator: ",")
+             number(r.parzenStandardError), number(r.sigma), number(r.importanceSampled), field(r.blasCores),
+             r.reconstruction == nil ? "" : r.reconstructionCost].joined(separator: ",")
         }
         return ([header] + rows).joined(separator: "\n") + "\n"
     }

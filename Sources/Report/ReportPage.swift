@@ -126,7 +126,8 @@ struct ReportPage {
             let link = "<a href=\"#run-\(safeName(r.runID))\">\(escapeXML(r.runID))</a>"
             let status = r.status == "failed" ? "<span class=\"bad\">failed</span>" : escapeXML(r.status)
             var cells: [String] = [link, escapeXML(r.model), "\(r.latentDim)", formatNumber(r.dropout), "\(r.seed)", status]
-            cells += ["\(r.epochs)", Comparison.duration(r.trainingSeconds), Self.fixed(r.reconstruction, "%.2f")]
+            cells += ["\(r.epochs)", Comparison.duration(r.trainingSeconds),
+                      r.reconstruction.map { escapeXML(Comparison.reconstructionText($0, cost: r.reconstructionCost)) } ?? "—"]
             cells.append(r.parzen.map { Comparison.llText($0, r.parzenStandardError) } ?? "—")
             cells.append(Self.fixed(r.sigma, "%.3g"))
             if importance { cells.append(Self.fixed(r.importanceSampled, "%.2f")) }

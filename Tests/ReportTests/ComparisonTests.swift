@@ -5,10 +5,10 @@ import XCTest
 
 final class ComparisonTests: XCTestCase {
     func summary(_ model: String, z: Int, d: Double, seed: Int = 1, ll: Double?, se: Double = 2,
-                 failure: String = "") -> RunSummary {
+                 failure: String = "", spec: String = "{}") -> RunSummary {
         var a = RunAttributes(experiment: "x", runID: "\(model)-z\(z)-d\(d)-s\(seed)", model: model, latentDim: z,
                               dropout: d, seed: seed, dataset: "mnist", status: ll == nil ? .failed : .complete,
-                              failure: failure, spec: "{}", started: "", aelabVersion: "test",
+                              failure: failure, spec: spec, started: "", aelabVersion: "test",
                               blasCores: z == 2 ? "Prescott,Cooperlake" : "Haswell")
         a.finished = ""
         var record = RunRecord(attributes: a, trainMetrics: ["seconds": [60, 60]], validationMetrics: ["reconstruction": [90, 80]])
@@ -53,12 +53,31 @@ final class ComparisonTests: XCTestCase {
 
         let csv = try comparison.render(.csv).split(separator: "\n")
         XCTAssertEqual(csv.count, 1 + runs.count)
-        XCTAssertEqual(csv[0].split(separator: ",").count, 16)
-        XCTAssertTrue(csv[0].hasSuffix(",blas_cores"), String(csv[0]))
+        XCTAssertEqual(csv[0].split(separator: ",").count, 17)
+        XCTAssertTrue(csv[0].hasSuffix(",blas_cores,reconstruction_cost"), String(csv[0]))
         // One family as it is; a list of them quoted, being comma-joined.
-        XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s1,") && $0.hasSuffix(",Haswell") }, csv.joined(separator: "\n"))
-        XCTAssertTrue(csv.contains { $0.hasPrefix("ae-z2-d0.0-s1,") && $0.hasSuffix(#","Prescott,Cooperlake""#) }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s1,") && $0.hasSuffix(",Haswell,bce") }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("ae-z2-d0.0-s1,") && $0.hasSuffix(#","Prescott,Cooperlake",bce"#) }, csv.joined(separator: "\n"))
         let json = try JSONSerialization.jsonObject(with: Data(try comparison.render(.json).utf8)) as! [String: Any]
         XCTAssertEqual((json["runs"] as! [Any]).count, runs.count)
+    }
+
+    /// A WAE's validation reconstruction is its squared error: the tables name that unit, so it
+    /// is not read against the others' nats.
+    func testReconstructionsOfOtherCostsAreNamed() throws {
+        let wae = summary("wae-gan", z: 8, d: 0, ll: 250, spec: #"{"reconstruction": "mse", "learning_rate": {"reconstruction": 0.001}}"#)
+        let l1 = summary("ae", z: 8, d: 0.5, ll: 200, spec: #"{"reconstruction" : "l1"}"#)
+        let ae = summary("ae", z: 8, d: 0, ll: 240, spec: #"{"learning_rate": {"reconstruction": 0.001}}"#)
+        XCTAssertEqual([wae, l1, ae].map(\.reconstructionCost), ["mse", "l1", "bce"])
+        let comparison = Comparison(experiment: "x", runs: [wae, l1, ae], modelOrder: ["ae", "wae-gan"])
+        let markdown = try comparison.render(.markdown)
+        XCTAssertTrue(markdown.contains("| 80.00 (squared error) "), markdown)
+        XCTAssertTrue(markdown.contains("| 80.00 (absolute error) "), markdown)
+        XCTAssertNotNil(markdown.range(of: #"\| ae-z8-d0\.0-s1 +\| complete +\| 2 +\| 2m00s +\| 80\.00 +\|"#, options: .regularExpression), markdown)
+        let csv = try comparison.render(.csv).split(separator: "\n")
+        XCTAssertTrue(csv.contains { $0.hasPrefix("wae-gan-z8-d0.0-s1,") && $0.hasSuffix(",mse") }, csv.joined(separator: "\n"))
+        let json = try JSONSerialization.jsonObject(with: Data(try comparison.render(.json).utf8)) as! [String: Any]
+        let first = (json["runs"] as! [[String: Any]]).first { $0["runID"] as? String == "wae-gan-z8-d0.0-s1" }
+        XCTAssertEqual(first?["reconstructionCost"] as? String, "mse")
     }
 }
