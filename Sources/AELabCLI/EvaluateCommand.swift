@@ -11,7 +11,7 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Recompute a stored run's Parzen log-likelihood, e.g. with more samples or another σ grid.",
         discussion: """
-        The model is rebuilt from the run file alone (its resolved configuration and weights); new samples are drawn from the run's "generate" stream, σ is chosen on the validation slice and the test images are evaluated at it. The file's /eval/parzen is replaced (atomically).
+        The model is rebuilt from the run file alone (its resolved configuration and weights); new samples are drawn from the run's "generate" stream, σ is chosen on the validation slice and the test images are evaluated at it. The file's /eval/parzen is replaced (atomically) and its OpenBLAS kernel family added to /@blas_cores; with the run's own settings, thread count and kernels the value is the run's again.
         Example: aelab evaluate results/mnist-sweep/runs/aae-z8-d0-s1.h5 --samples 20000 --sigma-grid 0.1:1:20
         """
     )

@@ -11,7 +11,8 @@ public enum Reevaluation {
     /// - Parameters:
     ///   - samples: generated samples (default: the run's setting).
     ///   - sigmaGrid: the σ grid (default: the run's).
-    /// - Returns: the updated record (also written back to `file`, atomically).
+    /// - Returns: the updated record (also written back to `file`, atomically), its `blas_cores`
+    ///   naming this process's OpenBLAS kernel family too.
     public static func run(file: String, samples: Int?, sigmaGrid: [Double]?, testPoints: Int?,
                            log: (String) -> Void) throws -> RunRecord {
         var record = try RunFile.read(file)
@@ -34,7 +35,11 @@ public enum Reevaluation {
         }
         let (parzen, _) = try parzenEvaluation(model, data: data, run: run, log: log)
         record.parzen = parzen
-        try RunFile.updateEvaluation(at: file, parzen: parzen, evaluations: record.evaluations)
+        // The families that computed the file's numbers: this process's evaluated it.
+        let epochs = record.trainMetrics.values.map(\.count).max() ?? 0
+        record.attributes.blasCores = RunAttributes.blasCores(record.attributes.blasCores, trainedEpochs: epochs,
+                                                              adding: BLASKernel.current)
+        try RunFile.write(record, to: file)
         return record
     }
 }

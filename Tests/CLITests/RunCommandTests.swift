@@ -266,6 +266,60 @@ final class RunCommandTests: XCTestCase {
         }
     }
 
+    /// `aelab evaluate` on a stored run: with the run's own settings it gives the run's Parzen
+    /// value again (the same weights, the same "generate" stream); with others it replaces
+    /// /eval/parzen and nothing else, and adds its kernel family to the file's.
+    func testEvaluateReproducesTheStoredParzenValueAndReplacesOnlyTheEvaluation() throws {
+        try skipWithoutMNIST()
+        let folder = try CLI.temporaryFolder()
+        let spec = try writeSpec(folder, "again.json", tinySpec(name: "again", epochs: 1))
+        let trained = try CLI.run(["run", spec, "--results", folder.path, "--only", "aae-z2-*", "--threads", "1"])
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let file = folder.appendingPathComponent("again/runs/aae-z2-d0.25-s1.h5").path
+        let before = try RunFile.read(file)
+        let stored = try XCTUnwrap(before.parzen)
+        XCTAssertEqual(stored.generatedSamples, 200)
+
+        let same = try CLI.run(["evaluate", file, "--threads", "1"])
+        XCTAssertEqual(same.status, 0, same.stderr)
+        XCTAssertTrue(same.stdout.contains(String(format: "%.2f ± %.2f nats", stored.logLikelihood, stored.standardError)), same.stdout)
+        let again = try RunFile.read(file)
+        XCTAssertEqual(again.parzen?.logLikelihood ?? .nan, stored.logLikelihood, accuracy: 1e-9 * abs(stored.logLikelihood))
+        XCTAssertEqual(again.parzen?.sigma, stored.sigma)
+        XCTAssertEqual(again.attributes.blasCores, before.attributes.blasCores, "the same family is not listed twice")
+
+        // Other settings: a new estimate from 300 samples on a 5-value grid; weights, losses and
+        // the other evaluations stay; a file from a build that did not record kernels gets
+        // "unrecorded" before this process's family.
+        var unrecorded = again
+        unrecorded.attributes.blasCores = ""
+        try RunFile.write(unrecorded, to: file)
+        let other = try CLI.run(["evaluate", file, "--samples", "300", "--sigma-grid", "0.1:1:5", "--threads", "1"])
+        XCTAssertEqual(other.status, 0, other.stderr)
+        let after = try RunFile.read(file)
+        let parzen = try XCTUnwrap(after.parzen)
+        XCTAssertEqual(parzen.generatedSamples, 300)
+        XCTAssertEqual(parzen.sigmaGrid.count, 5)
+        XCTAssertEqual(parzen.sigmaGrid.first ?? 0, 0.1, accuracy: 1e-12)
+        XCTAssertEqual(parzen.sigmaGrid.last ?? 0, 1, accuracy: 1e-12)
+        XCTAssertTrue(parzen.sigmaGrid.contains(parzen.sigma))
+        XCTAssertNotEqual(parzen.logLikelihood, stored.logLikelihood)
+        XCTAssertEqual(after.networks, before.networks)
+        XCTAssertEqual(after.trainMetrics, before.trainMetrics)
+        XCTAssertEqual(after.validationMetrics, before.validationMetrics)
+        XCTAssertEqual(after.evaluations, before.evaluations)
+        XCTAssertEqual(after.attributes.blasCores, "unrecorded," + before.attributes.blasCores)
+
+        // Bad input: one line naming the file or the option, a non-zero exit, the file untouched.
+        let missing = try CLI.run(["evaluate", folder.appendingPathComponent("none.h5").path])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("none.h5"), missing.stderr)
+        let badGrid = try CLI.run(["evaluate", file, "--sigma-grid", "1:0.1:5"])
+        XCTAssertNotEqual(badGrid.status, 0)
+        XCTAssertTrue(badGrid.stderr.contains("--sigma-grid must be MIN:MAX:COUNT"), badGrid.stderr)
+        XCTAssertEqual(try RunFile.read(file).parzen, parzen)
+    }
+
     /// --only: the runs matching its patterns, also when handed to workers; a pattern matching no
     /// run of the spec is one line naming the spec and the pattern, and nothing is written.
     func testOnlyTrainsTheMatchingRunsAndRejectsAPatternMatchingNone() throws {
