@@ -24,7 +24,7 @@ struct InspectCommand: ParsableCommand {
         emit("  status     \(a.status.rawValue)\(a.failure.isEmpty ? "" : ": " + a.failure)")
         emit("  time       \(a.started) → \(a.finished.isEmpty ? "—" : a.finished)  (AELab \(a.aelabVersion))")
         if !a.blasCores.isEmpty { emit("  OpenBLAS   \(a.blasCores) kernels") }
-        let trained = r.trainMetrics.values.map(\.count).max() ?? 0
+        let trained = r.trainedEpochs
         if trained > 0 {
             emit("  metrics    \(trained) epochs (last epoch):")
             for (name, values) in r.trainMetrics.sorted(by: { $0.key < $1.key }) { emit("    train/\(name) = \(fmt(values.last))") }

@@ -15,7 +15,7 @@ public enum Reevaluation {
     ///   naming this process's OpenBLAS kernel family too.
     public static func run(file: String, samples: Int?, sigmaGrid: [Double]?, testPoints: Int?,
                            log: (String) -> Void) throws -> RunRecord {
-        var record = try RunFile.read(file)
+        let record = try RunFile.read(file)
         guard record.attributes.status == .complete else {
             throw RunStateError(file: file, message: "the run is \(record.attributes.status.rawValue), not complete: nothing to evaluate")
         }
@@ -34,13 +34,8 @@ public enum Reevaluation {
             model.fitGenerator(images: data.train.images, labels: data.train.labels)
         }
         let (parzen, _) = try parzenEvaluation(model, data: data, run: run, log: log)
-        record.parzen = parzen
-        // The families that computed the file's numbers: this process's evaluated it.
-        let epochs = record.trainMetrics.values.map(\.count).max() ?? 0
-        record.attributes.blasCores = RunAttributes.blasCores(record.attributes.blasCores, trainedEpochs: epochs,
-                                                              adding: BLASKernel.current)
-        try RunFile.write(record, to: file)
-        return record
+        return try RunFile.updateEvaluation(at: file, parzen: parzen, evaluations: record.evaluations,
+                                            evaluatedWith: BLASKernel.current)
     }
 }
 

@@ -135,7 +135,7 @@ public struct Runner {
             return record.attributes.status == .failed ? .failed(record.attributes.failure) : .complete
         }
         if let record = try? RunFile.read(paths.checkpoint(run.id), parts: .metrics) {
-            return .partial(epochs: record.trainMetrics.values.map(\.count).max() ?? 0)
+            return .partial(epochs: record.trainedEpochs)
         }
         return .pending
     }
@@ -148,12 +148,11 @@ public struct Runner {
         func changes(_ r: RunRecord) -> [ConfigurationChange] {
             ConfigurationChange.between(stored: r.attributes.spec, current: run.resolvedJSON)
         }
-        func trained(_ r: RunRecord) -> Int { r.trainMetrics.values.map(\.count).max() ?? 0 }
         /// A checkpoint continues under no change, or only a training.epochs it has not passed.
         func resumable(_ c: RunRecord) -> RunPlan? {
             let ch = changes(c)
-            guard ch.isEmpty || (ConfigurationChange.onlyEpochs(ch) && run.training.epochs >= trained(c)) else { return nil }
-            return .resume(epochs: trained(c))
+            guard ch.isEmpty || (ConfigurationChange.onlyEpochs(ch) && run.training.epochs >= c.trainedEpochs) else { return nil }
+            return .resume(epochs: c.trainedEpochs)
         }
         let checkpoint = try? RunFile.read(paths.checkpoint(run.id), parts: .metrics)
         // An unreadable run file counts as absent, as in state(of:).
@@ -168,7 +167,7 @@ public struct Runner {
         // A checkpoint beside a complete run is an extension under way.
         if let checkpoint, let plan = resumable(checkpoint) { return plan }
         if ch.isEmpty { return .skip }
-        if ConfigurationChange.onlyEpochs(ch) && run.training.epochs > trained(done) { return .extend(epochs: trained(done)) }
+        if ConfigurationChange.onlyEpochs(ch) && run.training.epochs > done.trainedEpochs { return .extend(epochs: done.trainedEpochs) }
         return .keep(changes: ch, checkpointed: false)
     }
 

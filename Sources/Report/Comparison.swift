@@ -38,7 +38,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         seed = a.seed
         status = a.status.rawValue
         failure = a.failure
-        epochs = record.trainMetrics.values.map(\.count).max() ?? 0
+        epochs = record.trainedEpochs
         trainingSeconds = record.trainMetrics["seconds"]?.reduce(0, +) ?? 0
         reconstruction = record.validationMetrics["reconstruction"]?.last
         reconstructionCost = RunFigures.reconstructionCost(spec: a.spec)

@@ -90,11 +90,7 @@ enum RunFigures {
     static func unit(of term: String, spec: String) -> String {
         switch term {
         case "reconstruction":
-            switch reconstructionCost(spec: spec) {
-            case "mse": return "squared error per image"
-            case "l1": return "absolute error per image"
-            default: return "nats per image"
-            }
+            return (costName(reconstructionCost(spec: spec)) ?? "nats") + " per image"
         case "kl", "negative_elbo": return "nats per image"
         case "discriminator", "generator": return "nats per example"
         case "mmd": return "MMD² estimate"
@@ -107,6 +103,17 @@ enum RunFigures {
     static func reconstructionCost(spec: String) -> String {
         guard let match = spec.range(of: #""reconstruction"\s*:\s*"[a-z0-9]+""#, options: .regularExpression) else { return "bce" }
         return String(spec[match].split(separator: "\"").last ?? "bce")
+    }
+
+    /// What a reconstruction cost other than the default binary cross-entropy (nats) measures;
+    /// nil for "bce".
+    static func costName(_ cost: String) -> String? {
+        switch cost {
+        case "bce": return nil
+        case "mse": return "squared error"
+        case "l1": return "absolute error"
+        default: return cost
+        }
     }
 
     /// The panel title of a loss term.

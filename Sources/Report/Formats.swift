@@ -76,12 +76,7 @@ public struct Comparison: Sendable, Codable {
     /// WAE's squared error is not read against the others' nats.
     static func reconstructionText(_ value: Double, cost: String) -> String {
         let number = String(format: "%.2f", value)
-        switch cost {
-        case "bce": return number
-        case "mse": return number + " (squared error)"
-        case "l1": return number + " (absolute error)"
-        default: return number + " (\(cost))"
-        }
+        return RunFigures.costName(cost).map { number + " (\($0))" } ?? number
     }
 
     /// How long the models trained, for the title of the numbers it qualifies: "; 10 epochs", or

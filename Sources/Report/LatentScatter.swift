@@ -40,7 +40,7 @@ struct LatentScatter {
         for (i, p) in points.enumerated() {
             guard inside(p) else { left += 1; continue }
             let label = labels.isEmpty ? 0 : labels[i]
-            byColour[((label % 10) + 10) % 10].append((x(p[0]), y(p[1])))
+            byColour[((label % palette.count) + palette.count) % palette.count].append((x(p[0]), y(p[1])))
         }
         for (k, dots) in byColour.enumerated() { svg.dots(dots, r: 2, fill: palette[k], opacity: 0.8) }
         drawLegend(&svg, x: size + 4, top: plot.top)

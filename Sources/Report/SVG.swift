@@ -51,7 +51,7 @@ struct SVG {
         guard !points.isEmpty else { return }
         var path = ""
         path.reserveCapacity(points.count * 16)
-        for (x, y) in points { path += "M" + tenths(x) + " " + tenths(y) + "h0" }
+        for (x, y) in points { path += "M" + n(x, decimals: 1) + " " + n(y, decimals: 1) + "h0" }
         raw("<path d=\"\(path)\" fill=\"none\" stroke=\"\(fill)\" stroke-width=\"\(n(2 * r))\" stroke-linecap=\"round\""
             + (opacity < 1 ? " stroke-opacity=\"\(n(opacity))\"/>" : "/>"))
     }
@@ -75,23 +75,19 @@ struct SVG {
     }
 }
 
-/// A coordinate with at most two decimals, without trailing zeros ("12", "12.5", "-0.25").
-/// `x` to one decimal, without a trailing ".0" (non-finite values as "0").
-func tenths(_ x: Double) -> String {
+/// A coordinate with at most `decimals` decimals, without trailing zeros ("12", "12.5", "-0.25");
+/// non-finite values as "0".
+func n(_ x: Double, decimals: Int = 2) -> String {
     guard x.isFinite else { return "0" }
-    let t = Int((x * 10).rounded())
-    let magnitude = abs(t)
-    let whole = (t < 0 ? "-" : "") + String(magnitude / 10)
-    return magnitude % 10 == 0 ? (t == 0 ? "0" : whole) : whole + "." + String(magnitude % 10)
-}
-
-func n(_ x: Double) -> String {
-    guard x.isFinite else { return "0" }
-    let hundredths = Int((x * 100).rounded())
-    let sign = hundredths < 0 ? "-" : "", magnitude = abs(hundredths)
-    let (whole, fraction) = (magnitude / 100, magnitude % 100)
-    if fraction == 0 { return hundredths == 0 ? "0" : sign + String(whole) }
-    let digits = fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction)
+    var scale = 1
+    for _ in 0..<decimals { scale *= 10 }
+    let units = Int((x * Double(scale)).rounded())
+    let sign = units < 0 ? "-" : "", magnitude = abs(units)
+    let (whole, fraction) = (magnitude / scale, magnitude % scale)
+    if fraction == 0 { return units == 0 ? "0" : sign + String(whole) }
+    var digits = String(fraction)
+    digits = String(repeating: "0", count: decimals - digits.count) + digits
+    while digits.hasSuffix("0") { digits.removeLast() }
     return sign + String(whole) + "." + digits
 }
 

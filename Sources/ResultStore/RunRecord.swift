@@ -7,6 +7,8 @@ public struct RunRecord: Sendable, Equatable {
     public var attributes: RunAttributes
     /// /metrics/train/NAME and /metrics/validation/NAME: float64 [epochs].
     public var trainMetrics: [String: [Double]]
+    /// How many epochs the metrics cover.
+    public var trainedEpochs: Int { trainMetrics.values.map(\.count).max() ?? 0 }
     public var validationMetrics: [String: [Double]]
     /// /eval/parzen (absent until evaluated).
     public var parzen: ParzenRecord?

@@ -24,9 +24,9 @@ final class LatentScatterTests: XCTestCase {
     }
 
     func testTenthsRoundsToOneDecimal() {
-        XCTAssertEqual([3.04, 3.06, -7.25, -0.04, 0, 120, 0.96, -12.5].map(tenths),
+        XCTAssertEqual([3.04, 3.06, -7.25, -0.04, 0, 120, 0.96, -12.5].map { n($0, decimals: 1) },
                        ["3", "3.1", "-7.3", "0", "0", "120", "1", "-12.5"])
-        XCTAssertEqual(tenths(.nan), "0")
+        XCTAssertEqual(n(.nan, decimals: 1), "0")
     }
 
     func testDotsSitWhereTheScalePutsThemOnePathPerClass() throws {
