@@ -80,7 +80,7 @@ enum Fixtures {
     static func folder(_ name: String = #function) throws -> String {
         let safe = name.filter { $0.isLetter || $0.isNumber }
         let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("aelab-store-tests").appendingPathComponent(safe)
+            .appendingPathComponent("aelab-store-tests-\(ProcessInfo.processInfo.processIdentifier)").appendingPathComponent(safe)
         try? FileManager.default.removeItem(at: url)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
