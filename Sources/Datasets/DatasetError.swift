@@ -56,7 +56,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "unknown dataset '\(name)'; known: \(known.joined(separator: ", "))"
         case let .notFound(name, searched, placeInto):
             return "dataset '\(name)' not found; searched \(searched.joined(separator: ", ")); "
-                + "run 'aelab data fetch \(name)' or place the files in \(placeInto) by hand"
+                + "run 'aelab data fetch \(name)', place the files in \(placeInto) by hand, "
+                + "or set AELAB_DATA to a folder that holds \(name)/"
         case let .fetchFailed(urls, reason, placeInto):
             return "cannot download \(urls.joined(separator: " or ")) (\(reason)); "
                 + "place the files in \(placeInto) by hand"

@@ -76,6 +76,15 @@ public struct Cell: Sendable, Equatable, Codable {
     /// Standard deviation over seeds (nil with one seed).
     public var seedSpread: Double?
     public var seeds: Int
+    /// The uncertainty of `mean` that the tables show after ±: with one seed the standard error
+    /// over test points; with several the standard error of the mean over seeds, sd/√seeds. Every
+    /// seed scores the same test images, so a retraining moves the score by the spread between
+    /// seeds, not by the test points' error, which for an unstable training can be ten times
+    /// smaller.
+    public var shownError: Double? {
+        guard let seedSpread else { return standardError }
+        return seedSpread / Double(seeds).squareRoot()
+    }
     /// Failed runs in this cell, with their reasons.
     public var failures: [String]
     public var isBest = false

@@ -142,7 +142,7 @@ func parzenChart(_ table: ComparisonTable) -> SVG? {
         guard !present.isEmpty else { continue }
         chart.series.append(.init(name: model, color: palette[i % palette.count],
                                   points: present.map { (Double($0), cells[$0]!.mean!) },
-                                  errors: present.map { cells[$0]!.standardError ?? 0 }, markers: true))
+                                  errors: present.map { cells[$0]!.shownError ?? 0 }, markers: true))
     }
     guard !chart.series.isEmpty else { return nil }
     chart.references = table.references.map { .init(label: "\($0.name) \(formatNumber($0.logLikelihood))", y: $0.logLikelihood) }

@@ -70,7 +70,7 @@ struct ReportPage {
 
     private mutating func addTable(_ table: ComparisonTable) {
         body += "<h3>Parzen log-likelihood of \(escapeXML(table.dataset)) test images</h3>\n"
-        body += "<p class=\"note\">nats, mean ± standard error over test points; the best of each column in bold; "
+        body += "<p class=\"note\">nats, mean ± standard error over test points, or over seeds where a cell has several; the best of each column in bold; "
             + "[sd] the spread over seeds.</p>\n"
         body += comparisonTable(table)
         if let chart = parzenChart(table) {
@@ -107,7 +107,7 @@ struct ReportPage {
         guard let mean = cell.mean else {
             return "<td class=\"failed\" title=\"\(escapeXML(cell.failures.joined(separator: "\n")))\">failed</td>"
         }
-        var text = escapeXML(Comparison.llText(mean, cell.standardError))
+        var text = escapeXML(Comparison.llText(mean, cell.shownError))
         if cell.isBest { text = "<strong>\(text)</strong>" }
         if let spread = cell.seedSpread { text += String(format: " <span class=\"sub\">[sd %.1f, %d seeds]</span>", spread, cell.seeds) }
         if !cell.failures.isEmpty { text += " <span class=\"sub\">(\(cell.failures.count) failed)</span>" }

@@ -77,6 +77,7 @@ final class DatasetLoadingTests: XCTestCase {
         XCTAssertTrue(text.contains(root + "/b/mnist"), text)
         XCTAssertTrue(text.contains("run 'aelab data fetch mnist'"), text)
         XCTAssertTrue(text.contains(root + "/cache/mnist by hand"), text)
+        XCTAssertTrue(text.hasSuffix("or set AELAB_DATA to a folder that holds mnist/"), text)
         XCTAssertEqual(searchPath.bestLocation(of: .mnist)?.folder, root + "/b/mnist")
         XCTAssertEqual(searchPath.bestLocation(of: .mnist)?.missing, [.trainImages, .testImages, .testLabels])
     }

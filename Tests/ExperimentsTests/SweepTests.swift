@@ -37,6 +37,21 @@ final class SweepTests: XCTestCase {
         XCTAssertEqual(runs[2].evaluation.parzen.generatedSamples, 5000)
     }
 
+    /// The paper's spec pairs dropout with seeds: one run with dropout, five seeds without (whose
+    /// score depends on the trajectory); the ids are those of a plain dropout × seed sweep, so
+    /// runs trained under either form are the same runs.
+    func testThePaperSpecHasOneDropoutRunAndFiveSeedsWithout() throws {
+        let runs = try committed("paper-aae-mnist.json").runs()
+        XCTAssertEqual(runs.map(\.id), ["aae-z8-d0.2-s1", "aae-z8-d0-s1", "aae-z8-d0-s2", "aae-z8-d0-s3",
+                                        "aae-z8-d0-s4", "aae-z8-d0-s5"])
+        XCTAssertEqual(runs.map(\.seed), [1, 1, 2, 3, 4, 5])
+        XCTAssertEqual(runs.map(\.modelConfig.dropout), [0.2, 0, 0, 0, 0, 0])
+        XCTAssertEqual(Set(runs.map(\.training.epochs)), [200])
+        let plain = try committed("paper-aae-mnist.json", overrides: [#"sweep={"dropout": [0.0], "seed": [1, 2, 3, 4, 5]}"#]).runs()
+        XCTAssertEqual(plain.map(\.id), Array(runs.map(\.id).dropFirst()))
+        XCTAssertEqual(plain.map(\.resolvedJSON), Array(runs.map(\.resolvedJSON).dropFirst()))
+    }
+
     func testAZipGroupVariesItsListsTogether() throws {
         let spec = try spec(#"""
             {"name": "x", "models": ["ae", "vae"], "sweep": {"latent_dim": [2, 8],
