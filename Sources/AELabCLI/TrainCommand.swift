@@ -82,9 +82,10 @@ struct TrainCommand: ParsableCommand {
               + "phases \(autoencoder.phases.map(\.name).joined(separator: " → ")), "
               + "\(autoencoder.networks.reduce(0) { $0 + $1.layer.parameterCount }) parameters")
         let progress = ConsoleProgress(label: label)
+        var clock = EpochClock()
         do {
             try trainer.train(data, progress: isatty(STDERR_FILENO) != 0 ? progress : nil) { metrics in
-                emit(ConsoleProgress.line(label, metrics, of: epochs))
+                emit(ConsoleProgress.line(label, metrics, of: epochs, remaining: clock.record(metrics, of: epochs)))
             }
         } catch let error as DivergenceError {
             throw failure("\(label): \(error)")

@@ -39,9 +39,11 @@ struct RunExecution {
             log("\(run.id): \(how) epoch \(trainer.epoch) of \(run.training.epochs) from \(source)")
         }
         let cores = RunAttributes.blasCores(earlierCores, trainedEpochs: trainer.epoch, adding: BLASKernel.current)
+        var clock = EpochClock()
         do {
             try trainer.train(data, progress: progress) { metrics in
-                log(ConsoleProgress.line(run.id, metrics, of: run.training.epochs))
+                let left = clock.record(metrics, of: run.training.epochs)
+                log(ConsoleProgress.line(run.id, metrics, of: run.training.epochs, remaining: left))
                 try RunFile.write(record(model, trainer, status: .running, started: started, blasCores: cores), to: checkpointPath)
             }
         } catch let divergence as DivergenceError {

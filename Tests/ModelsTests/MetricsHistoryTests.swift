@@ -35,3 +35,30 @@ final class MetricsHistoryTests: XCTestCase {
         }
     }
 }
+
+final class EpochClockTests: XCTestCase {
+    private func epoch(_ e: Int, seconds: Double?) -> EpochMetrics {
+        EpochMetrics(epoch: e, train: seconds.map { ["seconds": $0, "reconstruction": 90] } ?? ["reconstruction": 90],
+                     validation: ["reconstruction": 95])
+    }
+
+    /// The time left is the mean of the last `window` epochs' seconds times the epochs to go;
+    /// untimed epochs are skipped; none after the last epoch.
+    func testTimeLeftFollowsTheRecentEpochs() {
+        var clock = EpochClock(window: 3)
+        XCTAssertNil(clock.record(epoch(1, seconds: nil), of: 10))
+        XCTAssertEqual(clock.record(epoch(2, seconds: 10), of: 10), 80)              // 10 s × 8 epochs
+        XCTAssertEqual(clock.record(epoch(3, seconds: 20), of: 10), 15 * 7)
+        XCTAssertEqual(clock.record(epoch(4, seconds: 30), of: 10), 20 * 6)
+        XCTAssertEqual(clock.record(epoch(5, seconds: 70), of: 10), 40 * 5)          // 10 s left the window
+        XCTAssertEqual(clock.record(epoch(6, seconds: .nan), of: 10), 40 * 4)        // not a time: skipped
+        XCTAssertNil(clock.record(epoch(10, seconds: 70), of: 10))
+    }
+
+    func testTheLogLineSaysHowLongIsLeft() {
+        let m = epoch(3, seconds: 12.34)
+        XCTAssertTrue(ConsoleProgress.line("ae", m, of: 20).hasSuffix("(12.3 s)"))
+        XCTAssertTrue(ConsoleProgress.line("ae", m, of: 20, remaining: 221).hasSuffix("(12.3 s, 3m41s to go)"))
+        XCTAssertTrue(ConsoleProgress.line("ae", m, of: 200, remaining: 4 * 3600 + 5 * 60 + 59).hasSuffix("(12.3 s, 4h05m to go)"))
+    }
+}
