@@ -18,6 +18,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "table, markdown, csv or json.") var format: Comparison.Format = .table
 
     func run() throws {
+        if let problem = resultsFolderProblem(folder) { throw failure(problem) }
         try Self.printComparison(folder: folder, experiment: nil, modelOrder: [], format: format)
     }
 
@@ -29,7 +30,7 @@ struct CompareCommand: ParsableCommand {
         var records: [RunRecord] = []
         for file in files {
             do { records.append(try RunFile.read(file, parts: .summary)) } catch {
-                FileHandle.standardError.write("warning: skipping \(error)\n".data(using: .utf8)!)
+                warn("skipping \(error)")
             }
         }
         let name = experiment ?? records.first?.attributes.experiment ?? (folder as NSString).lastPathComponent

@@ -22,10 +22,15 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "σ grid: MIN:MAX:COUNT (log-spaced) or a comma-separated list (default: the run's).") var sigmaGrid: String?
     @Option(help: "OpenBLAS threads.") var threads = 2
 
-    func run() throws {
-        ComputeEnvironment.configure(threads: threads)
+    func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }
         if let testPoints, testPoints < 1 { throw ValidationError("--test-points must be at least 1, got \(testPoints)") }
+        guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        _ = try sigmaGrid.map(Self.parseGrid)
+    }
+
+    func run() throws {
+        ComputeEnvironment.configure(threads: threads)
         let grid = try sigmaGrid.map(Self.parseGrid)
         do {
             let record = try Reevaluation.run(file: file, samples: samples, sigmaGrid: grid, testPoints: testPoints) { emit($0) }
@@ -40,9 +45,15 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     static func parseGrid(_ text: String) throws -> [Double] {
-        let parts = text.split(separator: ":")
-        if parts.count == 3, let lo = Double(parts[0]), let hi = Double(parts[1]), let n = Int(parts[2]), lo > 0, hi > lo, n >= 1 {
-            return (0..<n).map { n == 1 ? lo : lo * Foundation.pow(hi / lo, Double($0) / Double(n - 1)) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 3 {
+            guard let lo = Double(parts[0]), let hi = Double(parts[1]), let n = Int(parts[2]) else {
+                throw ValidationError("--sigma-grid \(text): expected MIN:MAX:COUNT with numbers MIN, MAX and a whole COUNT, e.g. 0.1:1:40")
+            }
+            guard lo > 0 else { throw ValidationError("--sigma-grid \(text): MIN must be positive, got \(parts[0])") }
+            guard hi > lo else { throw ValidationError("--sigma-grid \(text): MAX (\(parts[1])) must exceed MIN (\(parts[0]))") }
+            guard n >= 2 else { throw ValidationError("--sigma-grid \(text): COUNT must be at least 2 (one σ: write it alone, e.g. --sigma-grid 0.2)") }
+            return (0..<n).map { lo * Foundation.pow(hi / lo, Double($0) / Double(n - 1)) }
         }
         let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {

@@ -13,6 +13,10 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Print only the per-epoch metrics, as CSV at full precision: a row per epoch, a column per metric (train/NAME, validation/NAME). Two runs' rows can be compared with diff.")
     var epochs = false
 
+    func validate() throws {
+        if spec && epochs { throw ValidationError("--spec and --epochs print different things; choose one") }
+    }
+
     func run() throws {
         let r: RunRecord
         do { r = try RunFile.read(file) } catch { throw failure("\(error)") }
@@ -32,7 +36,7 @@ struct InspectCommand: ParsableCommand {
         }
         if let p = r.parzen {
             emit("  parzen     \(fmt(p.logLikelihood)) ± \(fmt(p.standardError)) nats at σ = \(fmt(p.sigma)) (\(p.generatedSamples) samples, \(p.testPoints) test points)")
-            emit("             σ grid: " + zip(p.sigmaGrid, p.sigmaValidationLL).map { "\(fmt($0)): \(fmt($1))" }.joined(separator: ", "))
+            emit("             validation log-likelihood at each σ: " + zip(p.sigmaGrid, p.sigmaValidationLL).map { "\(fmt($0)): \(fmt($1))" }.joined(separator: ", "))
         }
         for (name, values) in r.evaluations.sorted(by: { $0.key < $1.key }) {
             emit("  \(name): " + values.sorted { $0.key < $1.key }.map { "\($0.key) \(fmt($0.value))" }.joined(separator: ", "))

@@ -15,8 +15,9 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "An experiment's results folder (RESULTS/NAME).") var folder: String
 
     func run() throws {
+        if let problem = resultsFolderProblem(folder) { throw failure(problem) }
         do {
-            emit("report: \(try writeReport(resultsFolder: folder))")
+            emit("report: \(try writeReport(resultsFolder: folder, warn: warn))")
         } catch {
             throw failure("\(error)")
         }

@@ -29,7 +29,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a setting: path=value (JSON value), e.g. training.epochs=1. Repeatable.")
     var overrides: [String] = []
     @Option(help: "Where results go.") var results = "results"
-    @Option(help: "Run only shard I of N (1-based): the runs whose index mod N is I − 1.") var shard: Shard?
+    @Option(help: ArgumentHelp("Run only shard I of N (1-based): the runs whose index mod N is I − 1.", valueName: "I/N"))
+    var shard: String?
     @Option(help: ArgumentHelp("Run only the runs whose id matches one of these comma-separated patterns (* and ? as in the shell), e.g. aae-z8-d0-s1 or 'vae-*'; --dry-run lists the ids.", valueName: "patterns"))
     var only: String?
     @Option(help: "Run this many runs at once, each in its own process.") var jobs = 1
@@ -46,6 +47,9 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+        if let shard, Shard(argument: shard) == nil {
+            throw ValidationError("--shard \(shard): expected I/N with 1 ≤ I ≤ N, e.g. 2/4")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         if let onlyPatterns, onlyPatterns.isEmpty { throw ValidationError("--only needs at least one run id or pattern") }
     }
@@ -54,7 +58,7 @@ struct RunCommand: ParsableCommand {
         let loaded: Spec
         do { loaded = try Spec.load(file: spec, overrides: overrides) } catch { throw failure(error.description) }
         var runner = Runner(spec: loaded, resultsRoot: results)
-        runner.selection = RunSelection(shard: shard.map { ($0.index, $0.count) }, only: onlyPatterns)
+        runner.selection = RunSelection(shard: shard.flatMap(Shard.init(argument:)).map { ($0.index, $0.count) }, only: onlyPatterns)
         if let unmatched = runner.selection.unmatchedPatterns(in: runner.runs).first {
             throw failure("\(spec): --only '\(unmatched)' matches none of its \(runner.runs.count) runs "
                 + "(ids look like \(runner.runs.first?.id ?? "ae-z8-d0-s1"); aelab run \(spec) --dry-run lists them)")
@@ -74,7 +78,14 @@ struct RunCommand: ParsableCommand {
                 }
                 emit("\(run.id)  \(runner.state(of: run))  (\(run.training.epochs) epochs\(next))")
             }
-            emit("\(runner.selectedRuns.count) runs of \(runner.runs.count) selected")
+            let selected = runner.selectedRuns.count
+            emit("\(selected) run\(selected == 1 ? "" : "s") of \(runner.runs.count) selected")
+            // Training would stop at the first run without its data: say so now.
+            for name in Set(runner.selectedRuns.filter { runner.plan(for: $0).trains }.map(\.dataset)).sorted() {
+                do { _ = try DataSearchPath.standard().locate(try DatasetInfo.named(name)) } catch {
+                    warn("\(error); the runs above that train would fail")
+                }
+            }
             return
         }
         if jobs > 1 && !worker {
@@ -90,9 +101,9 @@ struct RunCommand: ParsableCommand {
         try CompareCommand.printComparison(folder: runner.paths.experimentFolder, experiment: loaded.name,
                                            modelOrder: loaded.models, format: .table)
         do {
-            emit("report: \(try writeReport(resultsFolder: runner.paths.experimentFolder, modelOrder: loaded.models))")
+            emit("report: \(try writeReport(resultsFolder: runner.paths.experimentFolder, modelOrder: loaded.models, warn: warn))")
         } catch {
-            FileHandle.standardError.write("warning: the report could not be written: \(error)\n".data(using: .utf8)!)
+            warn("the report could not be written: \(error)")
         }
     }
 
@@ -137,7 +148,8 @@ struct RunCommand: ParsableCommand {
 }
 
 /// `I/N`, 1 ≤ I ≤ N.
-struct Shard: ExpressibleByArgument {
+/// `--shard I/N`, 1 ≤ I ≤ N.
+struct Shard {
     let index: Int, count: Int
     init?(argument: String) {
         let parts = argument.split(separator: "/")

@@ -58,7 +58,7 @@ struct SlurmCommand: ParsableCommand {
         guard runCount > 0 else { throw failure("\(spec): the sweep has no runs") }
         let shardCount = shards ?? runCount
         if shardCount > runCount {
-            FileHandle.standardError.write("warning: \(shardCount) shards for \(runCount) runs: \(shardCount - runCount) array tasks will have nothing to do\n".data(using: .utf8)!)
+            warn("\(shardCount) shards for \(runCount) runs: \(shardCount - runCount) array tasks will have nothing to do")
         }
 
         let here = FileManager.default.currentDirectoryPath

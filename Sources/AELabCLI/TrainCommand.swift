@@ -12,7 +12,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train one model from flags and print its per-epoch losses.",
         discussion: """
-        Loss terms are per image (summed over the 784 pixels) and averaged over the epoch's batches; 'valid' is the reconstruction phase's terms on the held-out validation slice, in evaluation mode. Models: \(ModelRegistry.families.map { "\n  \($0.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.summary)" }.joined())
+        For trying a model quickly: nothing is written to disk (use 'aelab run' with a spec for stored, comparable runs). Loss terms are per image (summed over the 784 pixels) and averaged over the epoch's batches; 'valid' is the reconstruction phase's terms on the held-out validation slice, in evaluation mode. Example: aelab train --model aae --latent 2 --epochs 3 --train-limit 10000. Models: \(ModelRegistry.families.map { "\n  \($0.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.summary)" }.joined())
         """
     )
 
@@ -35,9 +35,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads.") var threads = 2
 
     func validate() throws {
-        guard ModelRegistry.family(named: model) != nil else {
+        guard let family = ModelRegistry.family(named: model) else {
             throw ValidationError("unknown model '\(model)'; expected one of \(ModelRegistry.names.joined(separator: ", "))")
         }
+        if family.requiresGaussianHead, let head, head != .gaussian {
+            throw ValidationError("--head \(head.rawValue): \(model) needs the gaussian head (its KL term needs μ and log σ²)")
+        }
+        guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard latent > 0 else { throw ValidationError("--latent must be at least 1, got \(latent)") }
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard batchSize > 1 else { throw ValidationError("--batch-size must be at least 2, got \(batchSize)") }

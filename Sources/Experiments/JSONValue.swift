@@ -45,11 +45,14 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     /// Parses JSON text; a syntax error names the line and column where the parser gave up.
     static func parse(_ data: Data) throws -> JSONValue {
+        let value: JSONValue
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
             throw SpecProblem(JSONPath(), "invalid JSON\(syntaxErrorDetail(data))")
         }
+        if let problem = JSONStrictness.problem(in: data) { throw problem }
+        return value
     }
 
     /// The value at the object keys `keys` (nil when a key is absent or a step is not an object).

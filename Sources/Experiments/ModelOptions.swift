@@ -23,7 +23,7 @@ public struct ModelOptions: Sendable, Equatable {
         }
         try f.only(["encoder_head", "reconstruction", "learning_rate", "lambda", "update"])
         encoderHead = try f["encoder_head"].map { try $0.choice(at: f.path + "encoder_head") }
-        if Rules.gaussianHeadModels.contains(model), let head = encoderHead, head != .gaussian {
+        if ModelRegistry.family(named: model)?.requiresGaussianHead == true, let head = encoderHead, head != .gaussian {
             throw f.problem("encoder_head", "expected 'gaussian' (\(model)'s KL term needs μ and log σ²), got \(head.rawValue.quoted)")
         }
         reconstruction = try f["reconstruction"].map { try $0.choice(at: f.path + "reconstruction") }
@@ -68,7 +68,5 @@ public struct ModelOptions: Sendable, Equatable {
         static let lambdaDefaults: [String: Double] = ["wae-gan": 1, "wae-mmd": 10]
         /// The families whose phases follow `ModelConfig.adversarialUpdate`.
         static let updateModels = ["aae", "caae"]
-        /// The families whose loss needs the Gaussian encoder head.
-        static let gaussianHeadModels = ["vae", "cvae"]
     }
 }

@@ -30,6 +30,9 @@ public enum Reevaluation {
         if let sigmaGrid { run.evaluation.parzen.sigmaGrid = sigmaGrid }
         if let testPoints { run.evaluation.parzen.testPoints = testPoints }
         let data = try Dataset.load(run.dataset, options: run.datasetOptions)
+        if let testPoints, testPoints > data.test.count {
+            throw RunStateError(file: file, message: "--test-points \(testPoints): the run's test set (\(run.dataset)) has \(data.test.count) images")
+        }
         if model.family.latentSource == .fittedGaussian && model.fittedLatent == nil || model.family.isConditional {
             model.fitGenerator(images: data.train.images, labels: data.train.labels)
         }

@@ -44,10 +44,14 @@ public enum RunState: Sendable, Equatable, CustomStringConvertible {
     case partial(epochs: Int)
     case complete
     case failed(String)
+    /// A run file that cannot be read (truncated, not HDF5, …): the run is trained again and the
+    /// new file replaces it.
+    case unreadable(String)
 
     public var description: String {
         switch self {
         case .pending: return "pending"
+        case .unreadable(let why): return "pending: its run file is unreadable (\(why)); training again replaces it"
         case .partial(let e): return "checkpointed after epoch \(e) (training, or interrupted)"
         case .complete: return "complete"
         case .failed(let why): return "failed: \(why)"
@@ -129,15 +133,19 @@ public struct Runner {
     public var selectedRuns: [RunConfig] { runs.filter(selection.takes) }
 
     /// The state of `run` on disk, from the files' attributes and metrics alone (not their weights).
-    /// An unreadable run file counts as pending (it will be redone).
+    /// An unreadable run file is redone (after a checkpoint, if there is a readable one).
     public func state(of run: RunConfig) -> RunState {
-        if let record = try? RunFile.read(paths.runFile(run.id), parts: []) {
+        var unreadable: String?
+        do {
+            let record = try RunFile.read(paths.runFile(run.id), parts: [])
             return record.attributes.status == .failed ? .failed(record.attributes.failure) : .complete
+        } catch {
+            if FileManager.default.fileExists(atPath: paths.runFile(run.id)) { unreadable = "\(error)" }
         }
         if let record = try? RunFile.read(paths.checkpoint(run.id), parts: .metrics) {
             return .partial(epochs: record.trainedEpochs)
         }
-        return .pending
+        return unreadable.map(RunState.unreadable) ?? .pending
     }
 
     /// What running the spec now does with `run`. A run file or checkpoint trained under another

@@ -6,9 +6,17 @@ extension Spec {
     /// - Parameter overrides: `--set` arguments, `path=value` (see `Override`).
     /// - Throws: `SpecError` for any mistake in the file or the overrides.
     public static func load(file: String, overrides: [String] = []) throws(SpecError) -> Spec {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+            throw SpecError(file: file, path: "", message: "no such file; expected an experiment spec (JSON), e.g. experiments/quickstart.json")
+        }
+        guard !isDirectory.boolValue else {
+            throw SpecError(file: file, path: "", message: "is a folder; expected an experiment spec (JSON file)")
+        }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
-            throw SpecError(file: file, path: "", message: "cannot read the spec: \(error.localizedDescription)")
+            let reason = FileManager.default.isReadableFile(atPath: file) ? "\(error.localizedDescription)" : "permission denied"
+            throw SpecError(file: file, path: "", message: "cannot read the spec: \(reason)")
         }
         return try parse(data, file: file, overrides: overrides)
     }

@@ -49,7 +49,7 @@ public struct Spec: Codable, Sendable, Equatable {
         modelOptions = try Self.modelOptions(f.object("model_options"), models: models)
         evaluation = try EvaluationSettings(f.object("evaluation"))
         sweep = try Sweep(f.object("sweep"))
-        try checkAgreement()
+        try checkAgreement(written: .object(f.object))
         points = try sweepPoints()
     }
 
@@ -104,25 +104,31 @@ public struct Spec: Codable, Sendable, Equatable {
         return resolved
     }
 
-    /// Checks between sections.
-    private func checkAgreement() throws {
+    /// Checks between sections. `written` is the spec as given, to tell a value the user wrote
+    /// from a default that clashes with one they did.
+    private func checkAgreement(written: JSONValue) throws {
         let root = JSONPath()
+        func got(_ value: Int, at path: JSONPath, limit: Int) -> String {
+            written[path] == nil ? "got \(value) (the default); set \(path) to at most \(limit)" : "got \(value)"
+        }
         if latentDim < prior.minimumLatentDimension {
             throw SpecProblem(root + "latent_dim", "expected an integer ≥ 2 for the \(prior.specJSON[["kind"]]?.rendered ?? "") prior, which lives in the first two latent dimensions, got \(latentDim)")
         }
         let parzen = root + "evaluation" + "parzen", options = dataset.options
         if evaluation.parzen.validationPoints > options.validationSize {
-            throw SpecProblem(parzen + "validation_points", "expected at most dataset.validation_size (\(options.validationSize)), got \(evaluation.parzen.validationPoints)")
+            throw SpecProblem(parzen + "validation_points", "expected at most dataset.validation_size (\(options.validationSize)), "
+                              + got(evaluation.parzen.validationPoints, at: parzen + "validation_points", limit: options.validationSize))
         }
         if let limit = options.testLimit {
             for (path, points) in [(parzen + "test_points", evaluation.parzen.testPoints),
                                    (root + "evaluation" + "importance_sampling" + "test_points", evaluation.importanceSampling.testPoints)]
             where points > limit {
-                throw SpecProblem(path, "expected at most dataset.test_limit (\(limit)), got \(points)")
+                throw SpecProblem(path, "expected at most dataset.test_limit (\(limit)), " + got(points, at: path, limit: limit))
             }
         }
         if training.settings.dropLast, let limit = options.trainLimit, limit < training.settings.batchSize {
-            throw SpecProblem(root + "training" + "batch_size", "expected at most dataset.train_limit (\(limit)) with drop_last, got \(training.settings.batchSize)")
+            throw SpecProblem(root + "training" + "batch_size", "expected at most dataset.train_limit (\(limit)) with drop_last, "
+                              + got(training.settings.batchSize, at: root + "training" + "batch_size", limit: limit))
         }
     }
 }

@@ -98,6 +98,10 @@ func unknownName(_ name: String, _ noun: String, known: [String]) -> String {
 /// within max(2, length / 3) edits or if one begins with the other (`sigma` → `sigma_grid`).
 func nearest(to word: String, among candidates: [String]) -> String? {
     let w = word.lowercased()
+    // A whole part of a hyphenated or underscored name ("gan" of "wae-gan") before any spelling.
+    if w.count >= 3, let whole = candidates.first(where: { $0.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).contains(Substring(w)) }) {
+        return whole
+    }
     let scored = candidates.map { c in (c, editDistance(w, c.lowercased()), abs(c.count - w.count)) }
     guard let best = scored.min(by: { ($0.1, $0.2) < ($1.1, $1.2) }) else { return nil }
     if best.1 <= max(2, word.count / 3) { return best.0 }

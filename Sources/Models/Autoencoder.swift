@@ -15,6 +15,9 @@ public protocol ModelFamily: Sendable {
     /// Whether the model has a latent discriminator.
     static var hasDiscriminator: Bool { get }
     static var defaultHead: EncoderHead { get }
+    /// Whether the loss needs the Gaussian head's μ and log σ² (the VAEs' KL term): another head
+    /// is refused where a model is configured (the spec, `aelab train`).
+    static var requiresGaussianHead: Bool { get }
     static var defaultReconstruction: ReconstructionLoss { get }
     static var latentSource: LatentSource { get }
     /// The update on one batch, phase by phase, as the paper writes it.
@@ -26,6 +29,7 @@ extension ModelFamily {
     public static var conditionsEncoder: Bool { isConditional }
     public static var hasDiscriminator: Bool { false }
     public static var defaultHead: EncoderHead { .deterministic }
+    public static var requiresGaussianHead: Bool { false }
     public static var defaultReconstruction: ReconstructionLoss { .bce }
     public static var latentSource: LatentSource { .prior }
 }

@@ -41,14 +41,23 @@ public func writeReport(experiment: String, records: [RunRecord], to folder: Str
 }
 
 /// Writes RESULTS/report from the run files RESULTS/runs/*.h5 and baselines/*.h5 (the experiment named after the
-/// runs, or the folder); files that cannot be read are listed in the report instead of stopping it.
-/// Returns the path of index.html.
+/// runs, or the folder); files that cannot be read are listed in the report instead of stopping it,
+/// and passed to `warn` as they are found. A folder without any run file is an error: there would
+/// be nothing to show. Returns the path of index.html.
 @discardableResult
-public func writeReport(resultsFolder: String, modelOrder: [String] = defaultModelOrder) throws -> String {
+public func writeReport(resultsFolder: String, modelOrder: [String] = defaultModelOrder,
+                        warn: (String) -> Void = { _ in }) throws -> String {
     let folder = URL(fileURLWithPath: resultsFolder)
     let runs = folder.appendingPathComponent("runs")
     guard FileManager.default.fileExists(atPath: runs.path) else {
         throw ReportError(path: runs.path, problem: "no run folder (expected RESULTS/runs/*.h5 as written by aelab run)")
+    }
+    let runFiles = ["runs", "baselines"].flatMap { sub in
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path)) ?? [])
+            .filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }
+    }
+    guard !runFiles.isEmpty else {
+        throw ReportError(path: resultsFolder, problem: "no run files under runs/ or baselines/ (run 'aelab run SPEC' first)")
     }
     var records: [RunRecord] = [], problems: [String] = []
     // The runs, then the Parzen baselines beside them.
@@ -60,6 +69,7 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
                 records.append(try RunFile.read(dir.appendingPathComponent(name).path, parts: [.summary, .samples]))
             } catch {
                 problems.append("\(sub)/\(name) was left out: \(error)")
+                warn("skipping \(error)")
             }
         }
     }

@@ -69,6 +69,8 @@ final class RunCommandTests: XCTestCase {
             ("options of an unknown model", #"{"name": "x", "models": ["ae"], "model_options": {"gan": {"lambda": 1}}}"#, []),
             ("zero learning rate", #"{"name": "x", "models": ["ae"], "training": {"learning_rate": {"reconstruction": 0}}}"#, []),
             ("not an object", "[1, 2]", []),
+            ("key written twice", #"{"name": "x", "models": ["ae"], "name": "y"}"#, []),
+            ("trailing comma", #"{"name": "x", "models": ["ae"],}"#, []),
             ("bad --set path", good, ["--set", "training.epoch=3"]),
             ("bad --set value", good, ["--set", "training.epochs=0"]),
             ("--set without =", good, ["--set", "training.epochs"]),
@@ -338,7 +340,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(runFiles(folder, "only"), ["aae-z2-d0.25-s1.h5", "aae-z3-d0.25-s1.h5"])
         let dry = try CLI.run(["run", spec, "--results", folder.path, "--only", "ae-z3-d0.25-s1", "--dry-run"])
         XCTAssertEqual(dry.stdout.split(separator: "\n").first.map(String.init), "ae-z3-d0.25-s1  pending  (1 epochs)", dry.stdout)
-        XCTAssertTrue(dry.stdout.contains("1 runs of 4 selected"), dry.stdout)
+        XCTAssertTrue(dry.stdout.contains("1 run of 4 selected"), dry.stdout)
     }
 
     /// A run whose loss diverges is stored as failed with its reason; the sweep goes on.

@@ -28,6 +28,8 @@ final class MalformedSpecTests: XCTestCase {
         XCTAssertEqual(nearest(to: "Latent_Dim", among: Spec.keys), "latent_dim")
         XCTAssertEqual(nearest(to: "sigma", among: ["test_points", "sigma_grid"]), "sigma_grid")
         XCTAssertNil(nearest(to: "colour", among: Spec.keys))
+        XCTAssertEqual(nearest(to: "gan", among: ModelRegistry.names), "wae-gan", "a whole part of a name before spelling")
+        XCTAssertEqual(nearest(to: "MMD", among: ModelRegistry.names), "wae-mmd")
     }
 
     func testWrongTypes() {
@@ -121,11 +123,42 @@ final class MalformedSpecTests: XCTestCase {
         XCTAssertTrue(message.contains("--set sweep.dropout=[0, 1]"), message)
     }
 
-    func testAMissingFileIsASpecError() {
+    func testAMissingFileIsASpecError() throws {
         XCTAssertThrowsError(try Spec.load(file: "/nonexistent/spec.json")) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.hasPrefix("/nonexistent/spec.json: cannot read the spec"), text)
+            XCTAssertTrue(text.hasPrefix("/nonexistent/spec.json: no such file; expected an experiment spec (JSON)"), text)
             XCTAssertFalse(text.contains("\n"))
         }
+        let folder = NSTemporaryDirectory() + "aelab-spec-folder-\(getpid()).json"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        XCTAssertThrowsError(try Spec.load(file: folder)) { error in
+            XCTAssertEqual("\(error)", folder + ": is a folder; expected an experiment spec (JSON file)")
+        }
+    }
+
+    /// A default that clashes with a value the user wrote is named as a default, with the setting
+    /// to change; a value the user wrote is quoted as it is.
+    func testAClashingDefaultIsNamedAsTheDefault() {
+        let message = assertSpecError(minimal(#""dataset": {"name": "mnist", "test_limit": 100}"#), path: "evaluation.parzen.test_points",
+                                      "expected at most dataset.test_limit (100), got 10000 (the default); set evaluation.parzen.test_points to at most 100")
+        XCTAssertFalse(message.contains("\n"), message)
+        let written = assertSpecError(minimal(#""dataset": {"name": "mnist", "test_limit": 100}, "evaluation": {"parzen": {"test_points": 500}}"#),
+                                      path: "evaluation.parzen.test_points", "got 500")
+        XCTAssertFalse(written.contains("the default"), written)
+    }
+
+    /// Foundation's decoder keeps one of two values of a key and accepts a comma before } or ]:
+    /// a spec gets neither past, with the path and line of the mistake.
+    func testDuplicateKeysAndTrailingCommasAreRefused() {
+        assertSpecError("{\"name\": \"x\",\n \"models\": [\"ae\"],\n \"name\": \"y\"}", path: "name",
+                        "key written twice in one object (line 3); keep one")
+        assertSpecError(minimal(#""training": {"epochs": 3, "batch_size": 10, "epochs": 4}"#), path: "training.epochs", "key written twice")
+        assertSpecError(minimal(#""sweep": {"zip": [{"seed": [1]}, {"seed": [2], "dropout": [0], "seed": [3]}]}"#),
+                        path: "sweep.zip[1].seed", "key written twice")
+        assertSpecError(minimal(#""training": {"epochs": 3,}"#), path: "training", "a comma before '}' (line 1)")
+        assertSpecError(minimal(#""network": {"hidden": [10, 20,]}"#), path: "network.hidden", "a comma before ']'")
+        // The same key in different objects, and commas and braces inside strings, are fine.
+        XCTAssertNoThrow(try Spec.parse(minimal(#""description": "a, }\" ],", "dataset": {"name": "mnist"}, "network": {"hidden": [10, 20]}"#)))
     }
 }

@@ -7,6 +7,7 @@ public enum VAE: ModelFamily {
     public static let name = "vae"
     public static let summary = "variational autoencoder; −ELBO = reconstruction + KL, samples from N(0, I)"
     public static let defaultHead = EncoderHead.gaussian
+    public static let requiresGaussianHead = true
     public static let latentSource = LatentSource.standardNormal
 
     public static func phases(of model: Autoencoder) -> [Phase] {
@@ -36,6 +37,7 @@ public enum CVAE: ModelFamily {
     public static let summary = "conditional VAE; labels into encoder and decoder"
     public static let isConditional = true
     public static let defaultHead = EncoderHead.gaussian
+    public static let requiresGaussianHead = true
     public static let latentSource = LatentSource.standardNormal
 
     public static func phases(of model: Autoencoder) -> [Phase] {

@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+
+/// Mistakes on the command line, and files that are not what a command expects: one clear line
+/// (ArgumentParser adds its usage line to a flag's error), a non-zero exit, no crash.
+final class InputErrorTests: XCTestCase {
+    func assertFails(_ arguments: [String], saying fragment: String, environment: [String: String?] = [:],
+                     file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try CLI.run(arguments, environment: environment)
+        XCTAssertNotEqual(r.status, 0, "\(arguments): exit status", file: file, line: line)
+        XCTAssertTrue(r.stderr.contains(fragment), "\(arguments): \(r.stderr)", file: file, line: line)
+        XCTAssertFalse(r.stderr.contains("Fatal error") || r.stderr.contains("Backtrace"), "\(arguments): crashed", file: file, line: line)
+    }
+
+    /// Checked before any data is loaded: a VAE without its Gaussian head used to stop at its
+    /// first batch with a precondition failure.
+    func testTrainRefusesAVAEWithoutItsGaussianHead() throws {
+        try assertFails(["train", "--model", "vae", "--head", "deterministic"], saying: "--head deterministic: vae needs the gaussian head")
+        try assertFails(["train", "--model", "cvae", "--head", "deterministic"], saying: "cvae needs the gaussian head")
+        try assertFails(["train", "--threads", "0"], saying: "--threads must be at least 1, got 0")
+    }
+
+    func testShardsAreIOfN() throws {
+        let folder = try CLI.temporaryFolder()
+        let spec = folder.appendingPathComponent("s.json").path
+        try #"{"name": "s", "models": ["ae"]}"#.write(toFile: spec, atomically: true, encoding: .utf8)
+        for shard in ["3/2", "0/2", "2", "a/b"] {
+            try assertFails(["run", spec, "--shard", shard, "--dry-run"], saying: "--shard \(shard): expected I/N with 1 ≤ I ≤ N, e.g. 2/4")
+        }
+        let ok = try CLI.run(["run", spec, "--shard", "1/1", "--dry-run", "--results", folder.path])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("1 run of 1 selected"), ok.stdout)
+    }
+
+    func testCompareAndReportNameAFolderThatIsNotOne() throws {
+        let folder = try CLI.temporaryFolder()
+        let file = folder.appendingPathComponent("run.h5").path
+        try Data("not a run".utf8).write(to: URL(fileURLWithPath: file))
+        for command in ["compare", "report"] {
+            try assertFails([command, folder.path + "/nowhere"], saying: "nowhere: no such folder; expected an experiment's results folder (RESULTS/NAME)")
+            try assertFails([command, file], saying: "run.h5: is a file; expected an experiment's results folder (RESULTS/NAME) (for one run file: aelab inspect)")
+        }
+        // A results folder without a single run file: nothing to report, as nothing to compare.
+        let empty = folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty.appendingPathComponent("runs"), withIntermediateDirectories: true)
+        try assertFails(["report", empty.path], saying: "no run files under runs/ or baselines/")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: empty.appendingPathComponent("report").path))
+        // An unreadable run file: the report is written without it, and says so on the terminal.
+        try Data("not a run".utf8).write(to: empty.appendingPathComponent("runs/ae-z2-d0-s1.h5"))
+        let r = try CLI.run(["report", empty.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("warning: skipping ") && r.stderr.contains("ae-z2-d0-s1.h5"), r.stderr)
+    }
+
+    /// A dry run says what a real run would trip on: a run file it cannot read (retrained), and a
+    /// dataset it cannot find.
+    func testDryRunNamesAnUnreadableRunFileAndAMissingDataset() throws {
+        let folder = try CLI.temporaryFolder()
+        let spec = folder.appendingPathComponent("d.json").path
+        try #"{"name": "d", "models": ["ae"], "sweep": {"seed": [1, 2]}}"#.write(toFile: spec, atomically: true, encoding: .utf8)
+        let runs = folder.appendingPathComponent("results/d/runs")
+        try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
+        try Data(repeating: 0x89, count: 100).write(to: runs.appendingPathComponent("ae-z8-d0-s2.h5"))
+        let r = try CLI.run(["run", spec, "--results", folder.appendingPathComponent("results").path, "--dry-run"],
+                            environment: ["AELAB_DATA": folder.path, "XDG_CACHE_HOME": folder.path, "HOME": folder.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("ae-z8-d0-s1  pending  (20 epochs)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("ae-z8-d0-s2  pending: its run file is unreadable ("), r.stdout)
+        XCTAssertTrue(r.stdout.contains("training again replaces it"), r.stdout)
+        if !FileManager.default.fileExists(atPath: "/usr/share/datasets/mnist") {
+            XCTAssertTrue(r.stderr.contains("warning: dataset 'mnist' not found") && r.stderr.contains("the runs above that train would fail"), r.stderr)
+        }
+    }
+
+    func testEvaluateChecksItsFlagsFirst() throws {
+        try assertFails(["evaluate", "x.h5", "--samples", "0"], saying: "--samples must be at least 1, got 0")
+        try assertFails(["evaluate", "x.h5", "--threads", "0"], saying: "--threads must be at least 1, got 0")
+        try assertFails(["evaluate", "x.h5", "--sigma-grid", "1:0.1:5"], saying: "--sigma-grid 1:0.1:5: MAX (0.1) must exceed MIN (1)")
+        try assertFails(["evaluate", "x.h5", "--sigma-grid", "0:1:5"], saying: "MIN must be positive")
+        try assertFails(["evaluate", "x.h5", "--sigma-grid", "0.1:1:x"], saying: "expected MIN:MAX:COUNT")
+        try assertFails(["inspect", "x.h5", "--spec", "--epochs"], saying: "--spec and --epochs print different things")
+    }
+}
