@@ -1,0 +1,66 @@
+@testable import Experiments
+import Foundation
+import XCTest
+
+/// The check for what Foundation's decoder lets through (keys written twice, trailing commas)
+/// must not flag valid JSON, whatever its nesting, strings and numbers.
+final class JSONStrictnessTests: XCTestCase {
+    /// SplitMix64, for reproducible random documents.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    /// Strings with the characters that matter to a scanner: quotes, backslashes, braces, commas.
+    static let pieces = ["a", "b", ",", "}", "]", "{", "[", "\"", "\\", ":", " ", "é", "\u{1F600}", "\n", "key"]
+
+    func randomValue(_ g: inout Generator, depth: Int) -> Any {
+        switch depth > 3 ? g.below(3) : g.below(5) {
+        case 0: return (0..<g.below(4)).map { _ in Self.pieces[g.below(Self.pieces.count)] }.joined()
+        case 1: return Double(g.below(2001) - 1000) / 8
+        case 2: return g.below(2) == 0
+        case 3: return (0..<g.below(4)).map { _ in randomValue(&g, depth: depth + 1) }
+        default:
+            var object: [String: Any] = [:]
+            for _ in 0..<g.below(4) { object[randomKey(&g)] = randomValue(&g, depth: depth + 1) }
+            return object
+        }
+    }
+
+    func randomKey(_ g: inout Generator) -> String {
+        (0..<(1 + g.below(3))).map { _ in Self.pieces[g.below(Self.pieces.count)] }.joined()
+    }
+
+    func testValidDocumentsPass() throws {
+        var g = Generator(state: 7)
+        for _ in 0..<300 {
+            let object = ["root": randomValue(&g, depth: 0), randomKey(&g): randomValue(&g, depth: 1)]
+            for options in [JSONSerialization.WritingOptions(), .prettyPrinted] {
+                let data = try JSONSerialization.data(withJSONObject: object, options: options)
+                XCTAssertNil(JSONStrictness.problem(in: data), String(decoding: data, as: UTF8.self))
+            }
+        }
+        for name in try FileManager.default.contentsOfDirectory(atPath: experimentsFolder.path) where name.hasSuffix(".json") {
+            let data = try Data(contentsOf: experimentsFolder.appendingPathComponent(name))
+            XCTAssertNil(JSONStrictness.problem(in: data), name)
+        }
+    }
+
+    /// A key written twice is found at any depth, also when the two spellings differ only in
+    /// their escapes; the path points at it.
+    func testDuplicatesAreFoundWherever() {
+        func problem(_ text: String) -> String? { JSONStrictness.problem(in: Data(text.utf8)).map { "\($0.path): \($0.message)" } }
+        XCTAssertEqual(problem(#"{"a": [{"x": 1}, {"y": {"z": 1, "w": [1, 2], "z": 2}}]}"#),
+                       "a[1].y.z: key written twice in one object (line 1); keep one")
+        XCTAssertEqual(problem(#"{"a": 1, "\u0061": 2}"#), "a: key written twice in one object (line 1); keep one")
+        XCTAssertEqual(problem("{\"a\": [1,\n 2 ,\n ]}"), "a: a comma before ']' (line 2): JSON allows none after the last element; remove it")
+        XCTAssertNil(problem(#"{"a": {"k": 1}, "b": {"k": 1}, "c": ["k", "k"]}"#))
+    }
+}
