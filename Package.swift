@@ -35,6 +35,10 @@ let package = Package(
         // fused multiply-adds in every configuration, one clone per x86 vector width.
         .target(name: "_CKernels", cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"])]),
 
+        // The commit the build comes from, for run files (scripts/build-info, before each build).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        .target(name: "BuildInfo", plugins: ["BuildInfoPlugin"]),
+
         .target(name: "TensorCore", dependencies: ["_CBLAS", "_CKernels"], swiftSettings: optimizedKernels),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "_CKernels"], swiftSettings: optimizedKernels),
         .target(name: "Datasets", dependencies: ["TensorCore", "_CZlib"], swiftSettings: optimizedKernels),
@@ -42,7 +46,7 @@ let package = Package(
         .target(name: "ResultStore", dependencies: ["TensorCore", "_CHDF5Shim"]),
         .target(name: "Evaluation", dependencies: ["TensorCore"], swiftSettings: optimizedKernels),
         .target(name: "Report", dependencies: ["ResultStore", "_CZlib"]),
-        .target(name: "Experiments", dependencies: ["Models", "Training", "Datasets", "ResultStore", "Evaluation"]),
+        .target(name: "Experiments", dependencies: ["Models", "Training", "Datasets", "ResultStore", "Evaluation", "BuildInfo"]),
         .target(name: "Training", dependencies: ["Models", "Datasets"]),
         .target(name: "AELabCLI", dependencies: [
             "TensorCore", "NeuralNet", "Datasets", "Models", "Training", "Experiments", "ResultStore", "Report",

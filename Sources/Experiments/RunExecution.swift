@@ -1,3 +1,4 @@
+import BuildInfo
 import Datasets
 import Evaluation
 import Foundation
@@ -6,8 +7,8 @@ import ResultStore
 import TensorCore
 import Training
 
-/// The version written into run files.
-public let aelabVersion = "0.1.0"
+/// The build written into run files: version and commit ("0.1.0 (dcb3a7f)").
+public let aelabVersion = BuildInfo.description
 
 /// Trains, evaluates and stores one run, continuing from its checkpoint if there is one.
 struct RunExecution {
@@ -25,7 +26,7 @@ struct RunExecution {
         let model = Autoencoder(family: run.family, config: run.modelConfig, using: &initStream)
         let trainer = Trainer(model: model, settings: run.training)
         var started = isoNow()
-        var earlierCores = ""
+        var earlierCores = "", earlierBuilds = ""
         let checkpointPath = paths.checkpoint(run.id)
         let source = FileManager.default.fileExists(atPath: checkpointPath) ? checkpointPath : continueFrom
         if let source {
@@ -35,22 +36,24 @@ struct RunExecution {
             try trainer.restore(checkpoint, train: saved.trainMetrics, validation: saved.validationMetrics, from: source)
             started = saved.attributes.started
             earlierCores = saved.attributes.blasCores
+            earlierBuilds = saved.attributes.aelabVersion
             let how = source == checkpointPath ? "resuming after" : "continuing, to more epochs, after"
             log("\(run.id): \(how) epoch \(trainer.epoch) of \(run.training.epochs) from \(source)")
         }
         let cores = RunAttributes.blasCores(earlierCores, trainedEpochs: trainer.epoch, adding: BLASKernel.current)
+        let builds = RunAttributes.builds(earlierBuilds, trainedEpochs: trainer.epoch, adding: aelabVersion)
         var clock = EpochClock()
         do {
             try trainer.train(data, progress: progress) { metrics in
                 let left = clock.record(metrics, of: run.training.epochs)
                 log(ConsoleProgress.line(run.id, metrics, of: run.training.epochs, remaining: left))
-                try RunFile.write(record(model, trainer, status: .running, started: started, blasCores: cores), to: checkpointPath)
+                try RunFile.write(record(model, trainer, status: .running, started: started, blasCores: cores, builds: builds), to: checkpointPath)
             }
         } catch let divergence as DivergenceError {
             return try finish(record(model, trainer, status: .failed, failure: divergence.description, started: started,
-                                     blasCores: cores))
+                                     blasCores: cores, builds: builds))
         }
-        var final = record(model, trainer, status: .complete, started: started, blasCores: cores)
+        var final = record(model, trainer, status: .complete, started: started, blasCores: cores, builds: builds)
         do {
             try evaluate(model, into: &final)
             final.checkpoint = trainer.checkpointRecord   // now with the fitted generator state
@@ -71,11 +74,11 @@ struct RunExecution {
     }
 
     private func record(_ model: Autoencoder, _ trainer: Trainer, status: RunAttributes.Status, failure: String = "",
-                        started: String, blasCores: String) -> RunRecord {
+                        started: String, blasCores: String, builds: String) -> RunRecord {
         let attributes = RunAttributes(
             experiment: run.experiment, runID: run.id, model: run.model, latentDim: run.latentDim, dropout: run.dropout,
             seed: run.seed, dataset: run.dataset, status: status, failure: failure, spec: run.resolvedJSON,
-            started: started, aelabVersion: aelabVersion, blasCores: blasCores)
+            started: started, aelabVersion: builds, blasCores: blasCores)
         return RunRecord(attributes: attributes, trainMetrics: trainer.history.train,
                          validationMetrics: trainer.history.validation, networks: model.networkRecords,
                          checkpoint: trainer.checkpointRecord)

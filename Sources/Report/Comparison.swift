@@ -24,6 +24,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var importanceSampled: Double?
     /// The OpenBLAS kernel families it ran with (comma-joined; "" where not recorded).
     public var blasCores: String
+    /// The builds that trained it, in order ("0.1.0 (dcb3a7f)"; comma-joined when resumed by
+    /// another; a bare "0.1.0" is a build that did not record its commit).
+    public var builds: String
 
     /// A Parzen baseline (training images as samples, a Gaussian fitted to pixels), not a model.
     public var isBaseline: Bool { model.hasPrefix("baseline") }
@@ -47,6 +50,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         sigma = record.parzen?.sigma
         importanceSampled = record.evaluations["importance_sampling"]?["log_likelihood"]
         blasCores = a.blasCores
+        builds = a.aelabVersion
     }
 }
 

@@ -94,6 +94,16 @@ extension RunAttributes {
     /// `earlier` (a `blasCores` list) with `core` added once, after "unrecorded" where epochs
     /// were trained (`trainedEpochs` > 0) by a build that did not record their families.
     public static func blasCores(_ earlier: String, trainedEpochs: Int, adding core: String) -> String {
+        appending(core, to: earlier, trainedEpochs: trainedEpochs)
+    }
+
+    /// `earlier` (an `aelabVersion` list: the builds that trained the run, in order) with `build`
+    /// added once, after "unrecorded" where epochs came from a file without the attribute.
+    public static func builds(_ earlier: String, trainedEpochs: Int, adding build: String) -> String {
+        appending(build, to: earlier, trainedEpochs: trainedEpochs)
+    }
+
+    private static func appending(_ core: String, to earlier: String, trainedEpochs: Int) -> String {
         var cores = NameList.split(earlier)
         if cores.isEmpty && trainedEpochs > 0 { cores = ["unrecorded"] }
         if !cores.contains(core) { cores.append(core) }

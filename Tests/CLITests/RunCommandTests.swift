@@ -244,8 +244,24 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("aelab: warning: OPENBLAS_CORETYPE=NoSuchFamily, but OpenBLAS loaded its"), unknown.stderr)
     }
 
-    /// A run continued from a file records every family that trained it, and "unrecorded" for
-    /// epochs trained by a build that did not record them.
+    /// The build a run file names: "0.1.0 (COMMIT)", COMMIT being the checkout's commit when the
+    /// binary was built ("-dirty" with uncommitted changes to tracked files).
+    func build() throws -> String {
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", package.path, "rev-parse", "--short=7", "HEAD"]
+        let out = Pipe()
+        git.standardOutput = out
+        git.standardError = FileHandle.nullDevice
+        try git.run()
+        git.waitUntilExit()
+        let head = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return git.terminationStatus == 0 ? head : "unknown"
+    }
+
+    /// A run continued from a file records every family and every build that trained it, and
+    /// "unrecorded" for epochs trained by a build that did not record its family.
     func testContinuedRunAddsItsKernelFamilyToTheEarlierOnes() throws {
         try skipWithoutMNIST()
         let folder = try CLI.temporaryFolder()
@@ -266,6 +282,17 @@ final class RunCommandTests: XCTestCase {
             XCTAssertTrue(more.stdout.contains("continuing, to more epochs, after epoch 1"), more.stdout)
             XCTAssertEqual(try RunFile.read(file, parts: .summary).attributes.blasCores, expected, "earlier: '\(earlier)'")
         }
+        // The builds: this one, after the one that trained the first epoch (here: a build that
+        // recorded no commit); each appears once.
+        let built = try RunFile.read(file, parts: .summary).attributes.aelabVersion
+        let commit = try build()
+        XCTAssertNotNil(built.range(of: "^0\\.1\\.0 \\(\(commit)(-dirty)?\\)$", options: .regularExpression), built)
+        var record = try RunFile.read(file)
+        record.attributes.aelabVersion = "0.1.0"
+        try RunFile.write(record, to: file)
+        let more = try CLI.run(["run", spec, "--results", folder.path, "--only", "ae-z2-*", "--set", "training.epochs=3"])
+        XCTAssertEqual(more.status, 0, more.stderr)
+        XCTAssertEqual(try RunFile.read(file, parts: .summary).attributes.aelabVersion, "0.1.0," + built)
     }
 
     /// `aelab evaluate` on a stored run: with the run's own settings it gives the run's Parzen
