@@ -26,7 +26,7 @@ struct CompareCommand: ParsableCommand {
     static func printComparison(folder: String, experiment: String?, modelOrder: [String], format: Comparison.Format) throws {
         let paths = RunPaths(folder: folder)
         let files = paths.allRunFiles()
-        guard !files.isEmpty else { throw failure("\(folder): no run files under runs/ or baselines/ (run 'aelab run SPEC' first)") }
+        guard !files.isEmpty else { throw failure("\(folder): \(RunPaths.noRunFiles)") }
         var records: [RunRecord] = []
         for file in files {
             do { records.append(try RunFile.read(file, parts: .summary)) } catch {

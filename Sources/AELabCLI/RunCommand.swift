@@ -101,7 +101,7 @@ struct RunCommand: ParsableCommand {
         try CompareCommand.printComparison(folder: runner.paths.experimentFolder, experiment: loaded.name,
                                            modelOrder: loaded.models, format: .table)
         do {
-            emit("report: \(try writeReport(resultsFolder: runner.paths.experimentFolder, modelOrder: loaded.models, warn: warn))")
+            emit("report: \(try writeReport(resultsFolder: runner.paths.experimentFolder, modelOrder: loaded.models))")   // the table above warned of unreadable files
         } catch {
             warn("the report could not be written: \(error)")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Experiments
 import Foundation
+import ResultStore
 
 /// `aelab slurm`: prints an sbatch array script that runs a spec's sweep as one array task per
 /// shard, every task writing its run files into the same results folder.

@@ -82,8 +82,14 @@ struct Override {
         if head < keys.count { keys = Array(keys[..<head]) + [keys[head...].joined(separator: ".")] }
         self.keys = keys
         let raw = String(text[text.index(after: equals)...])
-        // Parsed inside a list, so that fragments such as `1` or `"x"` are JSON too.
-        if case .array(let items)? = try? JSONValue.parse(Data("[\(raw)]".utf8)), items.count == 1 {
+        // Parsed inside a list, so that fragments such as `1` or `"x"` are JSON too. JSON with a
+        // key written twice or a trailing comma is an error, not a string.
+        let list = Data("[\(raw)]".utf8)
+        if case .array(let items)? = try? JSONValue.parse(list, strict: false), items.count == 1 {
+            if let problem = JSONStrictness.problem(in: list) {
+                // The problem's path starts at the list's one item: [0] stands for the setting.
+                throw SpecProblem(JSONPath(keys.map { .key($0) } + problem.path.components.dropFirst()), problem.message)
+            }
             value = items[0]
         } else {
             value = .string(raw)

@@ -23,7 +23,7 @@ extension Spec {
 
     /// Every point of the sweep, each read as a whole spec (so a swept value meets the same checks
     /// as a written one; a problem is reported at the value's place in the sweep).
-    func sweepPoints() throws -> [SweepPoint] {
+    func sweepPoints(written: JSONValue) throws -> [SweepPoint] {
         let axes = sweep.axes
         guard !axes.isEmpty else { return [] }
         var base = json
@@ -34,18 +34,19 @@ extension Spec {
         let names = Self.idNames(axes.flatMap(\.paths))
         var points: [SweepPoint] = [], ids: [String: Int] = [:]
         for position in Self.positions(axes.map(\.count)) {
-            var tree = base, settings: [SweepSetting] = [], places: [(JSONPath, JSONPath)] = [], suffix = ""
+            var tree = base, given = written, settings: [SweepSetting] = [], places: [(JSONPath, JSONPath)] = [], suffix = ""
             for (axis, i) in zip(axes, position) {
                 for (j, path) in axis.paths.enumerated() {
                     let value = axis.values[i][j]
                     tree.set(value, at: path.split(separator: ".").map(String.init)[...])
+                    given.set(value, at: path.split(separator: ".").map(String.init)[...])
                     settings.append(SweepSetting(path: path, value: value))
                     places.append((JSONPath(setting: path), axis.locations[j] + i))
                     if let name = names[path] { suffix += "-" + name + RunConfig.idText(value, position: i) }
                 }
             }
             let spec: Spec
-            do { spec = try Spec(Fields(tree, at: JSONPath())) } catch var problem as SpecProblem {
+            do { spec = try Spec(Fields(tree, at: JSONPath()), written: given) } catch var problem as SpecProblem {
                 problem.relocate(places, settings: settings)
                 throw problem
             }

@@ -31,7 +31,9 @@ public struct Spec: Codable, Sendable, Equatable {
     static let keys = ["name", "description", "dataset", "models", "sweep", "network", "latent_dim", "dropout",
                        "seed", "prior", "training", "model_options", "evaluation"]
 
-    init(_ f: Fields) throws {
+    /// `written`: the spec as the user gave it (with `--set` and, for a sweep point, the swept
+    /// values), to tell their values from defaults in messages; `f`'s object when not given.
+    init(_ f: Fields, written: JSONValue? = nil) throws {
         try f.only(Self.keys)
         name = try f.requiredString("name", expected: "the experiment's name, used for its results folder")
         guard Self.isFileName(name) else {
@@ -49,8 +51,9 @@ public struct Spec: Codable, Sendable, Equatable {
         modelOptions = try Self.modelOptions(f.object("model_options"), models: models)
         evaluation = try EvaluationSettings(f.object("evaluation"))
         sweep = try Sweep(f.object("sweep"))
-        try checkAgreement(written: .object(f.object))
-        points = try sweepPoints()
+        let written = written ?? .object(f.object)
+        try checkAgreement(written: written, swept: sweep.axes.flatMap(\.paths))
+        points = try sweepPoints(written: written)
     }
 
     public init(from decoder: any Decoder) throws { try self.init(Fields(decoder)) }
@@ -105,28 +108,35 @@ public struct Spec: Codable, Sendable, Equatable {
     }
 
     /// Checks between sections. `written` is the spec as given, to tell a value the user wrote
-    /// from a default that clashes with one they did.
-    private func checkAgreement(written: JSONValue) throws {
+    /// from a default that clashes with one they did. A check that involves a swept setting is
+    /// left to the sweep's points, where it meets the swept values.
+    private func checkAgreement(written: JSONValue, swept: [String]) throws {
         let root = JSONPath()
         func got(_ value: Int, at path: JSONPath, limit: Int) -> String {
-            written[path] == nil ? "got \(value) (the default); set \(path) to at most \(limit)" : "got \(value)"
+            let given = written[path].map { $0 != .null } ?? false
+            return given ? "got \(value)" : "got \(value) (the default); set \(path) to at most \(limit)"
+        }
+        func involvesSwept(_ settings: String...) -> Bool {
+            settings.contains { s in swept.contains { s == $0 || s.hasPrefix($0 + ".") } }
         }
         if latentDim < prior.minimumLatentDimension {
             throw SpecProblem(root + "latent_dim", "expected an integer ≥ 2 for the \(prior.specJSON[["kind"]]?.rendered ?? "") prior, which lives in the first two latent dimensions, got \(latentDim)")
         }
         let parzen = root + "evaluation" + "parzen", options = dataset.options
-        if evaluation.parzen.validationPoints > options.validationSize {
+        if evaluation.parzen.validationPoints > options.validationSize,
+           !involvesSwept("evaluation.parzen.validation_points", "dataset.validation_size") {
             throw SpecProblem(parzen + "validation_points", "expected at most dataset.validation_size (\(options.validationSize)), "
                               + got(evaluation.parzen.validationPoints, at: parzen + "validation_points", limit: options.validationSize))
         }
         if let limit = options.testLimit {
             for (path, points) in [(parzen + "test_points", evaluation.parzen.testPoints),
                                    (root + "evaluation" + "importance_sampling" + "test_points", evaluation.importanceSampling.testPoints)]
-            where points > limit {
+            where points > limit && !involvesSwept("\(path)", "dataset.test_limit") {
                 throw SpecProblem(path, "expected at most dataset.test_limit (\(limit)), " + got(points, at: path, limit: limit))
             }
         }
-        if training.settings.dropLast, let limit = options.trainLimit, limit < training.settings.batchSize {
+        if training.settings.dropLast, let limit = options.trainLimit, limit < training.settings.batchSize,
+           !involvesSwept("training.batch_size", "training.drop_last", "dataset.train_limit") {
             throw SpecProblem(root + "training" + "batch_size", "expected at most dataset.train_limit (\(limit)) with drop_last, "
                               + got(training.settings.batchSize, at: root + "training" + "batch_size", limit: limit))
         }

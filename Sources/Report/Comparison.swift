@@ -81,13 +81,14 @@ public struct Cell: Sendable, Equatable, Codable {
     public var seedSpread: Double?
     public var seeds: Int
     /// The uncertainty of `mean` that the tables show after ±: with one seed the standard error
-    /// over test points; with several the standard error of the mean over seeds, sd/√seeds. Every
-    /// seed scores the same test images, so a retraining moves the score by the spread between
-    /// seeds, not by the test points' error, which for an unstable training can be ten times
-    /// smaller.
+    /// over test points; with several, that combined with the standard error of the mean over
+    /// seeds, √(se² + sd²/seeds). Every seed scores the same test images, so the test points'
+    /// error does not average away over seeds, and the spread between seeds (how far a retraining
+    /// moves the score) can be ten times larger than it for an unstable training.
     public var shownError: Double? {
         guard let seedSpread else { return standardError }
-        return seedSpread / Double(seeds).squareRoot()
+        let se = standardError ?? 0
+        return (se * se + seedSpread * seedSpread / Double(seeds)).squareRoot()
     }
     /// Failed runs in this cell, with their reasons.
     public var failures: [String]

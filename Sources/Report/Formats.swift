@@ -34,7 +34,7 @@ public struct Comparison: Sendable, Codable {
         var out = ""
         for table in tables {
             let epochs = Self.epochsNote(runs.filter { $0.dataset == table.dataset && !$0.isBaseline })
-            let title = "Parzen log-likelihood of \(table.dataset) test images (nats, mean ± standard error over test points, or over seeds where a cell has several; * best of its column\(epochs))"
+            let title = "Parzen log-likelihood of \(table.dataset) test images (nats, mean ± standard error over test points, and over seeds where a cell has several; * best of its column\(epochs))"
             out += (markdown ? "### " : "") + title + "\n\n"
             var rows = [["model"] + table.columns.map(\.label)]
             for model in table.models {

@@ -70,7 +70,7 @@ struct ReportPage {
 
     private mutating func addTable(_ table: ComparisonTable) {
         body += "<h3>Parzen log-likelihood of \(escapeXML(table.dataset)) test images</h3>\n"
-        body += "<p class=\"note\">nats, mean ± standard error over test points, or over seeds where a cell has several; the best of each column in bold; "
+        body += "<p class=\"note\">nats, mean ± standard error over test points, and over seeds where a cell has several; the best of each column in bold; "
             + "[sd] the spread over seeds.</p>\n"
         body += comparisonTable(table)
         if let chart = parzenChart(table) {

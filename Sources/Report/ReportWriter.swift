@@ -52,25 +52,17 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
     guard FileManager.default.fileExists(atPath: runs.path) else {
         throw ReportError(path: runs.path, problem: "no run folder (expected RESULTS/runs/*.h5 as written by aelab run)")
     }
-    let runFiles = ["runs", "baselines"].flatMap { sub in
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent(sub).path)) ?? [])
-            .filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }
-    }
-    guard !runFiles.isEmpty else {
-        throw ReportError(path: resultsFolder, problem: "no run files under runs/ or baselines/ (run 'aelab run SPEC' first)")
-    }
-    var records: [RunRecord] = [], problems: [String] = []
     // The runs, then the Parzen baselines beside them.
-    for sub in ["runs", "baselines"] {
-        let dir = folder.appendingPathComponent(sub)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-        for name in names.sorted() where name.hasSuffix(".h5") && !name.hasPrefix(".") {
-            do {
-                records.append(try RunFile.read(dir.appendingPathComponent(name).path, parts: [.summary, .samples]))
-            } catch {
-                problems.append("\(sub)/\(name) was left out: \(error)")
-                warn("skipping \(error)")
-            }
+    let files = RunPaths(folder: resultsFolder).allRunFiles()
+    guard !files.isEmpty else { throw ReportError(path: resultsFolder, problem: RunPaths.noRunFiles) }
+    var records: [RunRecord] = [], problems: [String] = []
+    for file in files {
+        do {
+            records.append(try RunFile.read(file, parts: [.summary, .samples]))
+        } catch {
+            let name = URL(fileURLWithPath: file).pathComponents.suffix(2).joined(separator: "/")
+            problems.append("\(name) was left out: \(error)")
+            warn("skipping \(error)")
         }
     }
     let experiment = records.first?.attributes.experiment

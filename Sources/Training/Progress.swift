@@ -42,34 +42,43 @@ public final class ConsoleProgress: TrainingProgress {
     }
 
     /// "label epoch 3/20  train reconstruction 101.2 kl 25.1  valid … (12.3 s)", and with
-    /// `remaining` (seconds of training left) "(12.3 s, 3m41s to go)".
+    /// `remaining` (seconds of training left) "(12.3 s, 3m41s left in this run)".
     public static func line(_ label: String, _ m: EpochMetrics, of epochs: Int, remaining: Double? = nil) -> String {
         func terms(_ d: [String: Double]) -> String {
             d.filter { !EpochMetrics.bookkeeping.contains($0.key) }.sorted { $0.key < $1.key }
                 .map { "\($0.key) \(String(format: "%.4g", $0.value))" }.joined(separator: " ")
         }
         let seconds = String(format: "%.1f", m.train["seconds"] ?? 0)
-        let left = remaining.map { ", \(formatDuration($0)) to go" } ?? ""
+        let left = remaining.map { ", \(formatDuration($0)) left in this run" } ?? ""
         return "\(label) epoch \(m.epoch)/\(epochs)  train \(terms(m.train))  valid \(terms(m.validation))  (\(seconds) s\(left))"
     }
 }
 
-/// The training time left, from the epochs this process has trained: the mean of the last
-/// `window` epochs' seconds times the epochs still to train (a shared machine's epochs vary, so
-/// a recent window follows it better than the first epoch or the whole history).
+/// The training time left in a run, from the epochs this process has trained: the mean of the
+/// last `window` epochs' durations times the epochs still to train (a shared machine's epochs
+/// vary, so a recent window follows it better than the first epoch or the whole history). An
+/// epoch's duration is the wall time between two calls, which holds its validation and the
+/// checkpoint written after it too; the first epoch, with no call before it, counts its
+/// training `seconds`.
 public struct EpochClock: Sendable {
     public let window: Int
     private var recent: [Double] = []
+    private var last: Double?
 
     public init(window: Int = 10) {
         precondition(window > 0, "EpochClock: window \(window)")
         self.window = window
     }
 
-    /// Records an epoch's metrics (its `seconds`) and returns the seconds of training left after
-    /// it, nil before any epoch has been timed or after the last.
-    public mutating func record(_ m: EpochMetrics, of epochs: Int) -> Double? {
-        if let seconds = m.train["seconds"], seconds.isFinite, seconds >= 0 {
+    /// Seconds on the monotonic clock.
+    public static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    /// Records the end of an epoch and returns the seconds of training left after it, nil before
+    /// any epoch has been timed or after the last.
+    public mutating func record(_ m: EpochMetrics, of epochs: Int, at time: Double = EpochClock.now()) -> Double? {
+        let seconds = last.map { time - $0 } ?? m.train["seconds"]
+        last = time
+        if let seconds, seconds.isFinite, seconds >= 0 {
             recent.append(seconds)
             if recent.count > window { recent.removeFirst() }
         }

@@ -61,8 +61,10 @@ final class InputErrorTests: XCTestCase {
         let runs = folder.appendingPathComponent("results/d/runs")
         try FileManager.default.createDirectory(at: runs, withIntermediateDirectories: true)
         try Data(repeating: 0x89, count: 100).write(to: runs.appendingPathComponent("ae-z8-d0-s2.h5"))
+        // Searched: AELAB_DATA, ./data, the cache folder, /usr/share/datasets; all but the last here.
         let r = try CLI.run(["run", spec, "--results", folder.appendingPathComponent("results").path, "--dry-run"],
-                            environment: ["AELAB_DATA": folder.path, "XDG_CACHE_HOME": folder.path, "HOME": folder.path])
+                            environment: ["AELAB_DATA": folder.path, "XDG_CACHE_HOME": folder.path, "HOME": folder.path],
+                            directory: folder)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("ae-z8-d0-s1  pending  (20 epochs)"), r.stdout)
         XCTAssertTrue(r.stdout.contains("ae-z8-d0-s2  pending: its run file is unreadable ("), r.stdout)

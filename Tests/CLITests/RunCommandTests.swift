@@ -345,7 +345,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertTrue(missing.stderr.contains("none.h5"), missing.stderr)
         let badGrid = try CLI.run(["evaluate", file, "--sigma-grid", "1:0.1:5"])
         XCTAssertNotEqual(badGrid.status, 0)
-        XCTAssertTrue(badGrid.stderr.contains("--sigma-grid must be MIN:MAX:COUNT"), badGrid.stderr)
+        XCTAssertTrue(badGrid.stderr.contains("--sigma-grid 1:0.1:5: MAX (0.1) must exceed MIN (1)"), badGrid.stderr)
         XCTAssertEqual(try RunFile.read(file).parzen, parzen)
     }
 

@@ -22,12 +22,14 @@ struct CLI {
 
     /// Starts aelab with `arguments` and returns at once (kill it through the process). The
     /// environment is this process's, with AELAB_DATA set and `environment`'s entries set or, where
-    /// nil, removed.
+    /// nil, removed; `directory`, if given, is its working folder.
     @discardableResult
-    static func start(_ arguments: [String], environment changes: [String: String?] = [:]) throws -> (Process, Pipe, Pipe) {
+    static func start(_ arguments: [String], environment changes: [String: String?] = [:],
+                      directory: URL? = nil) throws -> (Process, Pipe, Pipe) {
         let p = Process()
         p.executableURL = binary
         p.arguments = arguments
+        if let directory { p.currentDirectoryURL = directory }
         var environment = ProcessInfo.processInfo.environment
         environment["AELAB_DATA"] = dataRoot
         for (name, value) in changes { environment[name] = value }
@@ -39,8 +41,8 @@ struct CLI {
         return (p, out, err)
     }
 
-    static func run(_ arguments: [String], environment: [String: String?] = [:]) throws -> Result {
-        let (p, out, err) = try start(arguments, environment: environment)
+    static func run(_ arguments: [String], environment: [String: String?] = [:], directory: URL? = nil) throws -> Result {
+        let (p, out, err) = try start(arguments, environment: environment, directory: directory)
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))

@@ -53,6 +53,31 @@ final class JSONStrictnessTests: XCTestCase {
         }
     }
 
+    /// The same random documents with one mistake put in: a key of the root object written again
+    /// at its end, or a comma before its closing brace. Each is found, where it was put.
+    func testMistakesPutIntoValidDocumentsAreFound() throws {
+        var g = Generator(state: 11)
+        for _ in 0..<200 {
+            let object = ["root": randomValue(&g, depth: 0), randomKey(&g): randomValue(&g, depth: 1)]
+            for options in [JSONSerialization.WritingOptions(), .prettyPrinted] {
+                var text = String(decoding: try JSONSerialization.data(withJSONObject: object, options: options), as: UTF8.self)
+                let close = text.index(before: text.endIndex)
+                XCTAssertEqual(text[close], "}")
+                let twice = String(text[..<close]) + ", \"root\": 1}"
+                XCTAssertEqual(JSONStrictness.problem(in: Data(twice.utf8))?.path.description, "root", twice)
+                text.insert(",", at: close)
+                let problem = JSONStrictness.problem(in: Data(text.utf8))
+                XCTAssertEqual(problem?.path.description, "", text)
+                XCTAssertTrue(problem?.message.hasPrefix("a comma before '}'") ?? false, text)
+            }
+        }
+        // Top-level arrays and scalars.
+        XCTAssertNil(JSONStrictness.problem(in: Data("[1, {\"a\": [2]}, \"x\"]".utf8)))
+        XCTAssertNil(JSONStrictness.problem(in: Data("3".utf8)))
+        XCTAssertEqual(JSONStrictness.problem(in: Data("[1, [2, {\"a\": 1, \"a\": 2}]]".utf8))?.path.description, "[1][1].a")
+        XCTAssertEqual(JSONStrictness.problem(in: Data("[[], {},]".utf8))?.message.hasPrefix("a comma before ']'"), true)
+    }
+
     /// A key written twice is found at any depth, also when the two spellings differ only in
     /// their escapes; the path points at it.
     func testDuplicatesAreFoundWherever() {

@@ -146,6 +146,20 @@ final class MalformedSpecTests: XCTestCase {
         let written = assertSpecError(minimal(#""dataset": {"name": "mnist", "test_limit": 100}, "evaluation": {"parzen": {"test_points": 500}}"#),
                                       path: "evaluation.parzen.test_points", "got 500")
         XCTAssertFalse(written.contains("the default"), written)
+        // null stands for the default; a --set value is the user's; a swept value is checked at
+        // its point, and only there.
+        assertSpecError(minimal(#""dataset": {"name": "mnist", "test_limit": 100}, "evaluation": {"parzen": {"test_points": null}}"#),
+                        path: "evaluation.parzen.test_points", "got 10000 (the default)")
+        let set = assertSpecError(minimal(#""dataset": {"name": "mnist", "test_limit": 100}"#), overrides: ["evaluation.parzen.test_points=300"],
+                                  path: "evaluation.parzen.test_points", "got 300")
+        XCTAssertFalse(set.contains("the default"), set)
+        XCTAssertNoThrow(try Spec.parse(minimal(#""dataset": {"name": "mnist", "test_limit": 100}, "evaluation": {"importance_sampling": {"test_points": 50}}, "sweep": {"evaluation.parzen.test_points": [50, 100]}"#)))
+        let swept = assertSpecError(minimal(#""dataset": {"name": "mnist", "test_limit": 100}, "evaluation": {"importance_sampling": {"test_points": 50}}, "sweep": {"evaluation.parzen.test_points": [50, 200]}"#),
+                                    path: "sweep.evaluation.parzen.test_points[1]", "got 200")
+        XCTAssertFalse(swept.contains("the default"), swept)
+        // A swept limit: each point's default is named as such.
+        assertSpecError(minimal(#""sweep": {"dataset.test_limit": [10000, 100]}, "evaluation": {"importance_sampling": {"test_points": 50}}"#),
+                        path: "evaluation.parzen.test_points", "got 10000 (the default); set evaluation.parzen.test_points to at most 100")
     }
 
     /// Foundation's decoder keeps one of two values of a key and accepts a comma before } or ]:
@@ -158,6 +172,9 @@ final class MalformedSpecTests: XCTestCase {
                         path: "sweep.zip[1].seed", "key written twice")
         assertSpecError(minimal(#""training": {"epochs": 3,}"#), path: "training", "a comma before '}' (line 1)")
         assertSpecError(minimal(#""network": {"hidden": [10, 20,]}"#), path: "network.hidden", "a comma before ']'")
+        // In a --set value too, at the setting's path.
+        assertSpecError(minimal(), overrides: [#"training={"epochs": 1, "epochs": 2}"#], path: "training.epochs", "key written twice")
+        assertSpecError(minimal(), overrides: ["network.hidden=[10, 20,]"], path: "network.hidden", "a comma before ']'")
         // The same key in different objects, and commas and braces inside strings, are fine.
         XCTAssertNoThrow(try Spec.parse(minimal(#""description": "a, }\" ],", "dataset": {"name": "mnist"}, "network": {"hidden": [10, 20]}"#)))
     }

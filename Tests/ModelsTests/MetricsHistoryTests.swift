@@ -42,23 +42,25 @@ final class EpochClockTests: XCTestCase {
                      validation: ["reconstruction": 95])
     }
 
-    /// The time left is the mean of the last `window` epochs' seconds times the epochs to go;
-    /// untimed epochs are skipped; none after the last epoch.
+    /// The time left is the mean of the last `window` epochs' durations times the epochs to go:
+    /// the wall time between calls, the first epoch's training seconds; none after the last.
     func testTimeLeftFollowsTheRecentEpochs() {
         var clock = EpochClock(window: 3)
-        XCTAssertNil(clock.record(epoch(1, seconds: nil), of: 10))
-        XCTAssertEqual(clock.record(epoch(2, seconds: 10), of: 10), 80)              // 10 s × 8 epochs
-        XCTAssertEqual(clock.record(epoch(3, seconds: 20), of: 10), 15 * 7)
-        XCTAssertEqual(clock.record(epoch(4, seconds: 30), of: 10), 20 * 6)
-        XCTAssertEqual(clock.record(epoch(5, seconds: 70), of: 10), 40 * 5)          // 10 s left the window
-        XCTAssertEqual(clock.record(epoch(6, seconds: .nan), of: 10), 40 * 4)        // not a time: skipped
-        XCTAssertNil(clock.record(epoch(10, seconds: 70), of: 10))
+        XCTAssertNil(clock.record(epoch(1, seconds: nil), of: 10, at: 100))            // nothing timed yet
+        XCTAssertEqual(clock.record(epoch(2, seconds: 8), of: 10, at: 110), 80)          // 10 s of wall time × 8
+        XCTAssertEqual(clock.record(epoch(3, seconds: 15), of: 10, at: 130), 15 * 7)
+        XCTAssertEqual(clock.record(epoch(4, seconds: 25), of: 10, at: 160), 20 * 6)
+        XCTAssertEqual(clock.record(epoch(5, seconds: 60), of: 10, at: 230), 40 * 5)     // 10 s left the window
+        XCTAssertNil(clock.record(epoch(10, seconds: 60), of: 10, at: 300))
+        var fresh = EpochClock(window: 3)
+        XCTAssertEqual(fresh.record(epoch(4, seconds: 12), of: 10, at: 50), 12 * 6)      // first call: its training seconds
+        XCTAssertEqual(fresh.record(epoch(5, seconds: .nan), of: 10, at: 64), 13 * 5)    // then wall time, whatever seconds says
     }
 
     func testTheLogLineSaysHowLongIsLeft() {
         let m = epoch(3, seconds: 12.34)
         XCTAssertTrue(ConsoleProgress.line("ae", m, of: 20).hasSuffix("(12.3 s)"))
-        XCTAssertTrue(ConsoleProgress.line("ae", m, of: 20, remaining: 221).hasSuffix("(12.3 s, 3m41s to go)"))
-        XCTAssertTrue(ConsoleProgress.line("ae", m, of: 200, remaining: 4 * 3600 + 5 * 60 + 59).hasSuffix("(12.3 s, 4h05m to go)"))
+        XCTAssertTrue(ConsoleProgress.line("ae", m, of: 20, remaining: 221).hasSuffix("(12.3 s, 3m41s left in this run)"))
+        XCTAssertTrue(ConsoleProgress.line("ae", m, of: 200, remaining: 4 * 3600 + 5 * 60 + 59).hasSuffix("(12.3 s, 4h05m left in this run)"))
     }
 }

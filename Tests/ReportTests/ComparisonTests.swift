@@ -29,9 +29,9 @@ final class ComparisonTests: XCTestCase {
         XCTAssertEqual(aae.mean, 335)
         XCTAssertEqual(aae.seeds, 2)
         XCTAssertEqual(aae.seedSpread!, (50.0).squareRoot(), accuracy: 1e-9)
-        // Two seeds: ± is the standard error of their mean, sd/√2 = 5, not the test points' 2.
+        // Two seeds: ± combines the test points' 2 with the seeds' sd/√2 = 5: √(4 + 25).
         XCTAssertEqual(aae.standardError, 2)
-        XCTAssertEqual(aae.shownError!, 5, accuracy: 1e-9)
+        XCTAssertEqual(aae.shownError!, (29.0).squareRoot(), accuracy: 1e-9)
         XCTAssertEqual(table.cells["ae"]![1]!.shownError, 2)      // one seed: the test points' error
         XCTAssertTrue(aae.isBest)
         XCTAssertFalse(table.cells["ae"]![1]!.isBest)
@@ -43,7 +43,7 @@ final class ComparisonTests: XCTestCase {
 
         let comparison = Comparison(experiment: "x", runs: runs, modelOrder: ["ae", "vae", "aae"])
         let text = try comparison.render(.table)
-        XCTAssertTrue(text.contains("*335.0 ± 5.0 [sd 7.1 over 2 seeds]"), text)
+        XCTAssertTrue(text.contains("*335.0 ± 5.4 [sd 7.1 over 2 seeds]"), text)
         XCTAssertTrue(text.contains("* best of its column; 2 epochs)"), text)   // every run trained 2 epochs
         XCTAssertTrue(text.contains("AAE (paper) (Makhzani et al. 2015)  340.0 ± 2.0"), text)
         XCTAssertTrue(text.contains("failed: diverged at epoch 3"), text)

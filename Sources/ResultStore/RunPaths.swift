@@ -23,6 +23,9 @@ public struct RunPaths: Sendable {
     public func checkpoint(_ id: String) -> String { checkpointsFolder + "/" + id + ".h5" }
     public func baseline(_ name: String) -> String { baselinesFolder + "/" + name + ".h5" }
 
+    /// What commands that read an experiment's runs say of a folder without any.
+    public static let noRunFiles = "no run files under runs/ or baselines/ (run 'aelab run SPEC' first)"
+
     /// Every whole run file (runs and baselines), sorted.
     public func allRunFiles() -> [String] {
         [runsFolder, baselinesFolder].flatMap { folder -> [String] in
@@ -34,7 +37,7 @@ public struct RunPaths: Sendable {
     /// Deletes temporaries (`.NAME.tmp-PID-RANDOM`) that a killed writer left behind: those whose
     /// process no longer exists. Returns how many bytes were freed.
     @discardableResult
-    func removeStaleTemporaries() -> Int {
+    public func removeStaleTemporaries() -> Int {
         var freed = 0
         for folder in [runsFolder, checkpointsFolder, baselinesFolder] {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") {
@@ -49,7 +52,7 @@ public struct RunPaths: Sendable {
         return freed
     }
 
-    func makeFolders() throws {
+    public func makeFolders() throws {
         for folder in [runsFolder, checkpointsFolder, baselinesFolder] {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
