@@ -1,45 +1,33 @@
 @testable import Experiments
 import Foundation
+import TensorCore
 import XCTest
 
 /// The check for what Foundation's decoder lets through (keys written twice, trailing commas)
 /// must not flag valid JSON, whatever its nesting, strings and numbers.
 final class JSONStrictnessTests: XCTestCase {
-    /// SplitMix64, for reproducible random documents.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// Strings with the characters that matter to a scanner: quotes, backslashes, braces, commas.
     static let pieces = ["a", "b", ",", "}", "]", "{", "[", "\"", "\\", ":", " ", "é", "\u{1F600}", "\n", "key"]
 
-    func randomValue(_ g: inout Generator, depth: Int) -> Any {
-        switch depth > 3 ? g.below(3) : g.below(5) {
-        case 0: return (0..<g.below(4)).map { _ in Self.pieces[g.below(Self.pieces.count)] }.joined()
-        case 1: return Double(g.below(2001) - 1000) / 8
-        case 2: return g.below(2) == 0
-        case 3: return (0..<g.below(4)).map { _ in randomValue(&g, depth: depth + 1) }
+    func randomValue(_ g: inout RandomStream, depth: Int) -> Any {
+        switch depth > 3 ? g.int(below: 3) : g.int(below: 5) {
+        case 0: return (0..<g.int(below: 4)).map { _ in Self.pieces[g.int(below: Self.pieces.count)] }.joined()
+        case 1: return Double(g.int(below: 2001) - 1000) / 8
+        case 2: return g.int(below: 2) == 0
+        case 3: return (0..<g.int(below: 4)).map { _ in randomValue(&g, depth: depth + 1) }
         default:
             var object: [String: Any] = [:]
-            for _ in 0..<g.below(4) { object[randomKey(&g)] = randomValue(&g, depth: depth + 1) }
+            for _ in 0..<g.int(below: 4) { object[randomKey(&g)] = randomValue(&g, depth: depth + 1) }
             return object
         }
     }
 
-    func randomKey(_ g: inout Generator) -> String {
-        (0..<(1 + g.below(3))).map { _ in Self.pieces[g.below(Self.pieces.count)] }.joined()
+    func randomKey(_ g: inout RandomStream) -> String {
+        (0..<(1 + g.int(below: 3))).map { _ in Self.pieces[g.int(below: Self.pieces.count)] }.joined()
     }
 
     func testValidDocumentsPass() throws {
-        var g = Generator(state: 7)
+        var g = RandomStream(seed: 7, purpose: "json")
         for _ in 0..<300 {
             let object = ["root": randomValue(&g, depth: 0), randomKey(&g): randomValue(&g, depth: 1)]
             for options in [JSONSerialization.WritingOptions(), .prettyPrinted] {
@@ -56,7 +44,7 @@ final class JSONStrictnessTests: XCTestCase {
     /// The same random documents with one mistake put in: a key of the root object written again
     /// at its end, or a comma before its closing brace. Each is found, where it was put.
     func testMistakesPutIntoValidDocumentsAreFound() throws {
-        var g = Generator(state: 11)
+        var g = RandomStream(seed: 11, purpose: "json")
         for _ in 0..<200 {
             let object = ["root": randomValue(&g, depth: 0), randomKey(&g): randomValue(&g, depth: 1)]
             for options in [JSONSerialization.WritingOptions(), .prettyPrinted] {
