@@ -76,7 +76,13 @@ struct RunCommand: ParsableCommand {
                 case .skip, .train, .resume: next = ""
                 case let plan: next = ", \(plan)"   // .extend, .keep: what the state alone does not say
                 }
-                emit("\(run.id)  \(runner.state(of: run))  (\(run.training.epochs) epochs\(next))")
+                let state = runner.state(of: run)
+                var left = ""
+                if case .partial(let done, let seconds?) = state, run.training.epochs > done {
+                    left = String(format: ", about %@ more at its recent %.0f s of training per epoch",
+                                  formatDuration(seconds * Double(run.training.epochs - done)), seconds)
+                }
+                emit("\(run.id)  \(state)  (\(run.training.epochs) epochs\(left)\(next))")
             }
             let selected = runner.selectedRuns.count
             emit("\(selected) run\(selected == 1 ? "" : "s") of \(runner.runs.count) selected")

@@ -40,8 +40,9 @@ public struct RunSelection: Sendable, Equatable {
 /// Where a run stands on disk.
 public enum RunState: Sendable, Equatable, CustomStringConvertible {
     case pending
-    /// A checkpoint after this many epochs.
-    case partial(epochs: Int)
+    /// A checkpoint after this many epochs; `recentSeconds`: the mean training time of its last
+    /// (up to 10) epochs, for an estimate of the time left.
+    case partial(epochs: Int, recentSeconds: Double?)
     case complete
     case failed(String)
     /// A run file that cannot be read (truncated, not HDF5, …): the run is trained again and the
@@ -52,7 +53,7 @@ public enum RunState: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .pending: return "pending"
         case .unreadable(let why): return "pending: its run file is unreadable (\(why)); training again replaces it"
-        case .partial(let e): return "checkpointed after epoch \(e) (training, or interrupted)"
+        case .partial(let e, _): return "checkpointed after epoch \(e) (training, or interrupted)"
         case .complete: return "complete"
         case .failed(let why): return "failed: \(why)"
         }
@@ -143,7 +144,9 @@ public struct Runner {
             if FileManager.default.fileExists(atPath: paths.runFile(run.id)) { unreadable = "\(error)" }
         }
         if let record = try? RunFile.read(paths.checkpoint(run.id), parts: .metrics) {
-            return .partial(epochs: record.trainedEpochs)
+            let seconds = (record.trainMetrics["seconds"] ?? []).filter(\.isFinite).suffix(10)
+            return .partial(epochs: record.trainedEpochs,
+                            recentSeconds: seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count))
         }
         return unreadable.map(RunState.unreadable) ?? .pending
     }

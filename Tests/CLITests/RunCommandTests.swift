@@ -118,6 +118,10 @@ final class RunCommandTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertTrue(sawCheckpoint, "no checkpoint appeared before the deadline")
         XCTAssertLessThan(runFiles(killed, "resume").count, 4, "the kill came too late to interrupt anything")
+        // A dry run tells how far the checkpoint got and, from its epochs' times, how long is left.
+        let dry = try CLI.run(["run", spec, "--results", killed.path, "--dry-run"])
+        XCTAssertNotNil(dry.stdout.range(of: #"checkpointed after epoch \d+ \(training, or interrupted\)  \(\d+ epochs, about \S+ more at its recent \d+ s of training per epoch\)"#,
+                                         options: .regularExpression), dry.stdout)
 
         let again = try CLI.run(["run", spec, "--results", killed.path])
         XCTAssertEqual(again.status, 0, again.stderr)
