@@ -1,4 +1,5 @@
 import _CBLAS
+import Foundation
 import Glibc
 
 /// Which of OpenBLAS's kernel families runs the matrix products, and the choice when OpenBLAS's
@@ -91,8 +92,29 @@ public enum BLASKernel {
         let loaded = getenv("AELAB_ASSUME_BLAS_CORE").map { String(cString: $0) } ?? current
         guard choosesAtLoad, let better = replacement(for: loaded, cpuFlags: cpuFlags()), startedAsItself() else { return }
         setenv("OPENBLAS_CORETYPE", better, 1)
+        setenv(fallbackVariable, loaded, 1)   // for `aelab info`: the family replaced
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         unsetenv("OPENBLAS_CORETYPE")   // exec failed: carry on with OpenBLAS's choice
+        unsetenv(fallbackVariable)
+    }
+
+    /// Set by `preferFasterKernel` when it starts the program again: the family OpenBLAS had
+    /// loaded by itself.
+    public static let fallbackVariable = "AELAB_OPENBLAS_FELL_BACK_TO"
+
+    /// How this process's kernel family was chosen, in words.
+    public static var choice: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let replaced = environment[fallbackVariable], environment["OPENBLAS_CORETYPE"] == current {
+            return "chosen by aelab: OpenBLAS alone loads its \(replaced) kernels on this CPU"
+        }
+        if let chosen = environment["OPENBLAS_CORETYPE"], !chosen.isEmpty { return "OPENBLAS_CORETYPE=\(chosen)" }
+        return choosesAtLoad ? "OpenBLAS's own choice for this CPU" : "the only family of this OpenBLAS build"
+    }
+
+    /// OpenBLAS's description of its build ("OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY …").
+    public static var configuration: String {
+        String(cString: openblas_get_config()).trimmingCharacters(in: .whitespaces)
     }
 
     /// Whether /proc/self/exe is the program argv[0] names (when argv[0] is a path; a bare name

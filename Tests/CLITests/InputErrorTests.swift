@@ -83,3 +83,22 @@ final class InputErrorTests: XCTestCase {
         try assertFails(["inspect", "x.h5", "--spec", "--epochs"], saying: "--spec and --epochs print different things")
     }
 }
+
+/// `aelab info`: what a run started now would record.
+final class InfoCommandTests: XCTestCase {
+    func testInfoNamesTheBuildTheKernelsAndTheDatasets() throws {
+        let r = try CLI.run(["info"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertNotNil(lines.first?.range(of: #"^aelab +0\.1\.0 \(([0-9a-f]{7,}(-dirty)?|unknown)\)$"#, options: .regularExpression), r.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("OpenBLAS   OpenBLAS ") }, r.stdout)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("dataset    mnist: ") }, r.stdout)
+        // --blas-kernel is the family alone, the one the full listing names, and what a chosen
+        // OPENBLAS_CORETYPE makes it.
+        let kernel = try CLI.run(["info", "--blas-kernel"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertFalse(kernel.isEmpty || kernel.contains(" "), kernel)
+        XCTAssertTrue(lines.contains { $0.hasPrefix("kernels    \(kernel) (") }, r.stdout)
+        let chosen = try CLI.run(["info"], environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        XCTAssertTrue(chosen.stdout.contains("kernels    Haswell (OPENBLAS_CORETYPE=Haswell)"), chosen.stdout)
+    }
+}
