@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Report
 import ResultStore
 
 /// `aelab inspect`: a run file, readably.
@@ -47,6 +48,10 @@ struct InspectCommand: ParsableCommand {
         }
         if let s = r.generatedSamples { emit("  samples    \(s.shape)") }
         if !r.figures.isEmpty { emit("  figures    " + r.figures.keys.sorted().map { "\($0) \(r.figures[$0]!.shape)" }.joined(separator: ", ")) }
+        if let m = CodeMatch(r) {
+            emit("  codes      \(m.codes) test codes against \(m.priorSamples) prior samples: \(m.radiusText)")
+            emit("             \(m.stdText)")
+        }
         if let c = r.checkpoint { emit("  checkpoint epoch \(c.epoch), phases \(c.optimizers.map(\.phase).joined(separator: ", "))") }
         if spec { emit(a.spec) }
     }

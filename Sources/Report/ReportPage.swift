@@ -166,7 +166,8 @@ struct ReportPage {
             figures += png("figures/\(id)-manifold.png", grid, caption: "Decoded latent grid\(range); z₂ increases upwards.")
         }
         if let svg = RunFigures.latentScatter(record) {
-            figures += svgFigure("figures/\(id)-latent.svg", svg, caption: "Latent codes of test images by class; prior samples in grey behind them.")
+            let match = CodeMatch(record).map { "; the codes' \($0.radiusText)" } ?? ""
+            figures += svgFigure("figures/\(id)-latent.svg", svg, caption: "Latent codes of test images by class; prior samples in grey behind them\(match).")
         }
         if let svg = RunFigures.sigmaSearch(record), let p = record.parzen {
             figures += svgFigure("figures/\(id)-sigma.svg", svg, caption: "σ grid search on validation images; test log-likelihood "
