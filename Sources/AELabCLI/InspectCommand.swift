@@ -49,7 +49,7 @@ struct InspectCommand: ParsableCommand {
         if let s = r.generatedSamples { emit("  samples    \(s.shape)") }
         if !r.figures.isEmpty { emit("  figures    " + r.figures.keys.sorted().map { "\($0) \(r.figures[$0]!.shape)" }.joined(separator: ", ")) }
         if let m = CodeMatch(r) {
-            emit("  codes      \(m.codes) test codes against \(m.priorSamples) prior samples: \(m.radiusText)")
+            emit("  codes      \(m.codes) test images' \(m.codesName)\(m.codesAreMeans ? " (the adversary saw μ + σ·ε)" : "") against \(m.priorSamples) prior samples: \(m.radiusText)")
             emit("             \(m.stdText)")
         }
         if let c = r.checkpoint { emit("  checkpoint epoch \(c.epoch), phases \(c.optimizers.map(\.phase).joined(separator: ", "))") }

@@ -78,9 +78,11 @@ struct RunCommand: ParsableCommand {
                 }
                 let state = runner.state(of: run)
                 var left = ""
-                if case .partial(let done, let seconds?) = state, run.training.epochs > done {
-                    left = String(format: ", about %@ more at its recent %.0f s of training per epoch",
-                                  formatDuration(seconds * Double(run.training.epochs - done)), seconds)
+                if case .partial(let done, let seconds?, let threads) = state, run.training.epochs > done,
+                   seconds * Double(run.training.epochs - done) < 1e9 {
+                    let at = threads.map { " at \($0) thread\($0 == 1 ? "" : "s")" } ?? ""
+                    left = String(format: ", about %@ more training%@, at its recent %.0f s per epoch",
+                                  formatDuration(seconds * Double(run.training.epochs - done)), at, seconds)
                 }
                 emit("\(run.id)  \(state)  (\(run.training.epochs) epochs\(left)\(next))")
             }

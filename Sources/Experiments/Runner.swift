@@ -40,9 +40,10 @@ public struct RunSelection: Sendable, Equatable {
 /// Where a run stands on disk.
 public enum RunState: Sendable, Equatable, CustomStringConvertible {
     case pending
-    /// A checkpoint after this many epochs; `recentSeconds`: the mean training time of its last
-    /// (up to 10) epochs, for an estimate of the time left.
-    case partial(epochs: Int, recentSeconds: Double?)
+    /// A checkpoint after this many epochs; `recentSeconds`: the mean training time (batches
+    /// only) of its last (up to 10) epochs, and `threads` the BLAS thread count of the last, for
+    /// an estimate of the training time left.
+    case partial(epochs: Int, recentSeconds: Double?, threads: Int?)
     case complete
     case failed(String)
     /// A run file that cannot be read (truncated, not HDF5, …): the run is trained again and the
@@ -53,7 +54,7 @@ public enum RunState: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .pending: return "pending"
         case .unreadable(let why): return "pending: its run file is unreadable (\(why)); training again replaces it"
-        case .partial(let e, _): return "checkpointed after epoch \(e) (training, or interrupted)"
+        case .partial(let e, _, _): return "checkpointed after epoch \(e) (training, or interrupted)"
         case .complete: return "complete"
         case .failed(let why): return "failed: \(why)"
         }
@@ -144,9 +145,10 @@ public struct Runner {
             if FileManager.default.fileExists(atPath: paths.runFile(run.id)) { unreadable = "\(error)" }
         }
         if let record = try? RunFile.read(paths.checkpoint(run.id), parts: .metrics) {
-            let seconds = (record.trainMetrics["seconds"] ?? []).filter(\.isFinite).suffix(10)
+            let seconds = (record.trainMetrics["seconds"] ?? []).filter { $0.isFinite && $0 >= 0 }.suffix(10)
+            let threads = record.trainMetrics["blas_threads"]?.last.flatMap { $0.isFinite && $0 >= 1 ? Int($0) : nil }
             return .partial(epochs: record.trainedEpochs,
-                            recentSeconds: seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count))
+                            recentSeconds: seconds.isEmpty ? nil : seconds.reduce(0, +) / Double(seconds.count), threads: threads)
         }
         return unreadable.map(RunState.unreadable) ?? .pending
     }

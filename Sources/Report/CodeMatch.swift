@@ -3,11 +3,17 @@ import ResultStore
 import TensorCore
 
 /// How the encoder's codes of test images sit against samples of the prior, from a run file's
-/// figure data: what an adversarial regulariser is meant to make equal. Where the codes spread
-/// wider than the prior, samples drawn from the prior decode from places the decoder has seen
-/// little of; the AAE without dropout of the paper's spec ended with codes at twice the prior's
-/// radius and a Parzen value far below the run with dropout, whose codes matched it.
+/// figure data, for the models whose regulariser is an adversary matching the two (AAE, CAAE,
+/// WAE-GAN: their generator samples that prior). For the VAEs and the AE the "prior samples" are
+/// what they generate from (N(0, I); a Gaussian fitted to the codes), which their codes are not
+/// trained to match, so there is none.
+///
+/// The stored codes are the encoder's output in evaluation mode: with a Gaussian head, the means
+/// μ, where the adversary saw μ + σ·ε. A radius and per-coordinate spreads summarise a Gaussian
+/// prior well; for a mixture or swiss-roll prior the latent scatter says more.
 public struct CodeMatch: Sendable, Equatable {
+    /// The families with a latent adversary (ModelRegistry's `hasDiscriminator`).
+    public static let adversarialModels: Set<String> = ["aae", "caae", "wae-gan"]
     /// Standard deviation of each latent coordinate: codes, prior samples.
     public var codeStd: [Double]
     public var priorStd: [Double]
@@ -17,10 +23,17 @@ public struct CodeMatch: Sendable, Equatable {
     public var codes: Int
     public var priorSamples: Int
 
-    /// Nil when the record lacks codes or prior samples of the same width.
+    /// Whether the codes are a Gaussian head's means μ (the resolved spec names the head).
+    public var codesAreMeans: Bool
+
+    /// Nil for a model without a latent adversary, and when the record lacks codes or prior
+    /// samples of the same width, or holds values that are not finite.
     public init?(_ record: RunRecord) {
-        guard let codes = record.figures[FigureData.codes], let prior = record.figures[FigureData.priorSamples],
-              codes.rank == 2, prior.rank == 2, codes.columns == prior.columns, codes.rows > 1, prior.rows > 1 else { return nil }
+        guard Self.adversarialModels.contains(record.attributes.model),
+              let codes = record.figures[FigureData.codes], let prior = record.figures[FigureData.priorSamples],
+              codes.rank == 2, prior.rank == 2, codes.columns == prior.columns, codes.rows > 1, prior.rows > 1,
+              codes.isFinite, prior.isFinite else { return nil }
+        codesAreMeans = record.attributes.spec.range(of: #""encoder_head"\s*:\s*"gaussian""#, options: .regularExpression) != nil
         (codeStd, codeRadius) = Self.summary(codes)
         (priorStd, priorRadius) = Self.summary(prior)
         self.codes = codes.rows
@@ -38,6 +51,9 @@ public struct CodeMatch: Sendable, Equatable {
         let median = n % 2 == 1 ? radii[n / 2] : (radii[n / 2 - 1] + radii[n / 2]) / 2
         return (std, median)
     }
+
+    /// What the codes are: "codes" or "code means μ".
+    public var codesName: String { codesAreMeans ? "code means μ" : "codes" }
 
     /// "median distance from the origin 27.3 (prior 13.6, ×2.01)".
     public var radiusText: String {

@@ -81,10 +81,18 @@ public enum BLASKernel {
     /// nor when it cannot be started again. `AELAB_ASSUME_BLAS_CORE`, for tests, stands in for
     /// the family OpenBLAS loaded.
     public static func preferFasterKernel() {
+        // Started again by the lines below: remember which family OpenBLAS fell back to, and keep
+        // the marker from the processes this one starts.
+        if let marker = getenv(fallbackVariable) {
+            replacedFamily = String(cString: marker)
+            unsetenv(fallbackVariable)
+        }
         if let chosen = getenv("OPENBLAS_CORETYPE").map({ String(cString: $0) }), !chosen.isEmpty {
             if chosen.lowercased() != current.lowercased() {
-                let warning = "aelab: warning: OPENBLAS_CORETYPE=\(chosen), but OpenBLAS loaded its \(current) kernels "
-                    + "(it does not know that name); unset it to let aelab choose\n"
+                let warning = replacedFamily != nil
+                    ? "aelab: warning: aelab asked OpenBLAS for its \(chosen) kernels, but it loaded \(current)\n"
+                    : "aelab: warning: OPENBLAS_CORETYPE=\(chosen), but OpenBLAS loaded its \(current) kernels "
+                        + "(it does not know that name); unset it to let aelab choose\n"
                 _ = warning.withCString { write(STDERR_FILENO, $0, strlen($0)) }
             }
             return
@@ -99,16 +107,19 @@ public enum BLASKernel {
     }
 
     /// Set by `preferFasterKernel` when it starts the program again: the family OpenBLAS had
-    /// loaded by itself.
-    public static let fallbackVariable = "AELAB_OPENBLAS_FELL_BACK_TO"
+    /// loaded by itself. Read and removed first thing in the new process (`replacedFamily`).
+    static let fallbackVariable = "AELAB_OPENBLAS_FELL_BACK_TO"
+
+    /// The family OpenBLAS loaded by itself, when `preferFasterKernel` started this process again
+    /// on another; nil otherwise.
+    nonisolated(unsafe) public private(set) static var replacedFamily: String?
 
     /// How this process's kernel family was chosen, in words.
     public static var choice: String {
-        let environment = ProcessInfo.processInfo.environment
-        if let replaced = environment[fallbackVariable], environment["OPENBLAS_CORETYPE"] == current {
-            return "chosen by aelab: OpenBLAS alone loads its \(replaced) kernels on this CPU"
+        if let replacedFamily { return "chosen by aelab: OpenBLAS alone loads its \(replacedFamily) kernels on this CPU" }
+        if let chosen = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], !chosen.isEmpty {
+            return "OPENBLAS_CORETYPE=\(chosen)"
         }
-        if let chosen = environment["OPENBLAS_CORETYPE"], !chosen.isEmpty { return "OPENBLAS_CORETYPE=\(chosen)" }
         return choosesAtLoad ? "OpenBLAS's own choice for this CPU" : "the only family of this OpenBLAS build"
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import XCTest
 
 /// Mistakes on the command line, and files that are not what a command expects: one clear line
@@ -90,7 +91,7 @@ final class InfoCommandTests: XCTestCase {
         let r = try CLI.run(["info"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        XCTAssertNotNil(lines.first?.range(of: #"^aelab +0\.1\.0 \(([0-9a-f]{7,}(-dirty)?|unknown)\)$"#, options: .regularExpression), r.stdout)
+        XCTAssertNotNil(lines.first?.range(of: #"^aelab +\d+\.\d+\.\d+ \(([0-9a-f]{7,}(-dirty)?|unknown)\)$"#, options: .regularExpression), r.stdout)
         XCTAssertTrue(lines.contains { $0.hasPrefix("OpenBLAS   OpenBLAS ") }, r.stdout)
         XCTAssertTrue(lines.contains { $0.hasPrefix("dataset    mnist: ") }, r.stdout)
         // --blas-kernel is the family alone, the one the full listing names, and what a chosen
@@ -100,5 +101,11 @@ final class InfoCommandTests: XCTestCase {
         XCTAssertTrue(lines.contains { $0.hasPrefix("kernels    \(kernel) (") }, r.stdout)
         let chosen = try CLI.run(["info"], environment: ["OPENBLAS_CORETYPE": "Haswell"])
         XCTAssertTrue(chosen.stdout.contains("kernels    Haswell (OPENBLAS_CORETYPE=Haswell)"), chosen.stdout)
+        // Where OpenBLAS falls back (stood in for by AELAB_ASSUME_BLAS_CORE), aelab says so.
+        if BLASKernel.choosesAtLoad, let best = BLASKernel.best(forCPUFlags: BLASKernel.cpuFlags()) {
+            let fallback = try CLI.run(["info"], environment: ["OPENBLAS_CORETYPE": nil, "AELAB_ASSUME_BLAS_CORE": "Prescott"])
+            XCTAssertTrue(fallback.stdout.contains("kernels    \(best) (chosen by aelab: OpenBLAS alone loads its Prescott kernels on this CPU)"),
+                          fallback.stdout)
+        }
     }
 }

@@ -4,9 +4,9 @@ import TensorCore
 import XCTest
 
 final class CodeMatchTests: XCTestCase {
-    private func record(codes: Tensor?, prior: Tensor?) -> RunRecord {
-        let a = RunAttributes(experiment: "x", runID: "aae-z2-d0-s1", model: "aae", latentDim: 2, dropout: 0, seed: 1,
-                              dataset: "mnist", status: .complete, spec: "{}", started: "", aelabVersion: "test")
+    private func record(codes: Tensor?, prior: Tensor?, model: String = "aae", spec: String = "{}") -> RunRecord {
+        let a = RunAttributes(experiment: "x", runID: "\(model)-z2-d0-s1", model: model, latentDim: 2, dropout: 0, seed: 1,
+                              dataset: "mnist", status: .complete, spec: spec, started: "", aelabVersion: "test")
         var r = RunRecord(attributes: a)
         if let codes { r.figures[FigureData.codes] = codes }
         if let prior { r.figures[FigureData.priorSamples] = prior }
@@ -32,9 +32,24 @@ final class CodeMatchTests: XCTestCase {
         XCTAssertEqual(even.codeRadius, 2.5)
     }
 
-    func testMissingOrMismatchedDataGivesNone() {
-        XCTAssertNil(CodeMatch(record(codes: nil, prior: Tensor(shape: [2, 2], scalars: [0, 0, 1, 1]))))
-        XCTAssertNil(CodeMatch(record(codes: Tensor(shape: [2, 3], scalars: [0, 0, 0, 1, 1, 1]),
-                                      prior: Tensor(shape: [2, 2], scalars: [0, 0, 1, 1]))))
+    /// None without the data, with values that are not finite, and for the models whose codes
+    /// are not trained to match what they sample from (VAEs, AE).
+    func testMissingOrMismatchedDataOrNoAdversaryGivesNone() {
+        let two = Tensor(shape: [2, 2], scalars: [0, 0, 1, 1])
+        XCTAssertNotNil(CodeMatch(record(codes: two, prior: two)))
+        XCTAssertNil(CodeMatch(record(codes: nil, prior: two)))
+        XCTAssertNil(CodeMatch(record(codes: Tensor(shape: [2, 3], scalars: [0, 0, 0, 1, 1, 1]), prior: two)))
+        XCTAssertNil(CodeMatch(record(codes: Tensor(shape: [2, 2], scalars: [0, .nan, 1, 1]), prior: two)))
+        for model in ["vae", "cvae", "ae", "wae-mmd"] { XCTAssertNil(CodeMatch(record(codes: two, prior: two, model: model)), model) }
+        for model in ["caae", "wae-gan"] { XCTAssertNotNil(CodeMatch(record(codes: two, prior: two, model: model)), model) }
+    }
+
+    /// A Gaussian head's stored codes are its means, and are called so.
+    func testAGaussianHeadsCodesAreNamedMeans() throws {
+        let two = Tensor(shape: [2, 2], scalars: [0, 0, 1, 1])
+        let gaussian = try XCTUnwrap(CodeMatch(record(codes: two, prior: two, spec: #"{"model_options": {"aae": {"encoder_head": "gaussian"}}}"#)))
+        XCTAssertEqual(gaussian.codesName, "code means μ")
+        let plain = try XCTUnwrap(CodeMatch(record(codes: two, prior: two, spec: #"{"model_options": {"aae": {"encoder_head": "deterministic"}}}"#)))
+        XCTAssertEqual(plain.codesName, "codes")
     }
 }
