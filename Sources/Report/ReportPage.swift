@@ -166,7 +166,7 @@ struct ReportPage {
             figures += png("figures/\(id)-manifold.png", grid, caption: "Decoded latent grid\(range); z₂ increases upwards.")
         }
         if let svg = RunFigures.latentScatter(record) {
-            let match = CodeMatch(record).map { "; the \($0.codesName)' \($0.radiusText)" } ?? ""
+            let match = CodeMatch(record).map { "; \($0.codesName): \($0.radiusText)" } ?? ""
             figures += svgFigure("figures/\(id)-latent.svg", svg, caption: "Latent codes of test images by class; prior samples in grey behind them\(match).")
         }
         if let svg = RunFigures.sigmaSearch(record), let p = record.parzen {
