@@ -27,6 +27,10 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// The builds that trained it, in order ("0.1.0 (dcb3a7f)"; comma-joined when resumed by
     /// another; a bare "0.1.0" is a build that did not record its commit).
     public var builds: String
+    /// For the models with a latent adversary: the median distance of the test codes (a
+    /// Gaussian head's means) from the origin over the prior samples' (`CodeMatch`); 1 where the
+    /// codes sit as the prior does.
+    public var codeRadiusRatio: Double?
 
     /// A Parzen baseline (training images as samples, a Gaussian fitted to pixels), not a model.
     public var isBaseline: Bool { model.hasPrefix("baseline") }
@@ -51,6 +55,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         importanceSampled = record.evaluations["importance_sampling"]?["log_likelihood"]
         blasCores = a.blasCores
         builds = a.aelabVersion
+        codeRadiusRatio = CodeMatch(record).flatMap { $0.priorRadius > 0 ? $0.codeRadius / $0.priorRadius : nil }
     }
 }
 

@@ -127,7 +127,7 @@ public struct Comparison: Sendable, Codable {
     // MARK: CSV (one row per run)
 
     var csv: String {
-        let header = "run_id,model,dataset,latent_dim,dropout,seed,status,failure,epochs,training_seconds,validation_reconstruction,parzen_ll,parzen_se,sigma,importance_sampled_ll,blas_cores,reconstruction_cost,builds"
+        let header = "run_id,model,dataset,latent_dim,dropout,seed,status,failure,epochs,training_seconds,validation_reconstruction,parzen_ll,parzen_se,sigma,importance_sampled_ll,blas_cores,reconstruction_cost,builds,code_radius_ratio"
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
@@ -136,7 +136,7 @@ public struct Comparison: Sendable, Codable {
             [field(r.runID), field(r.model), field(r.dataset), "\(r.latentDim)", number(r.dropout), "\(r.seed)", r.status,
              field(r.failure), "\(r.epochs)", number(r.trainingSeconds), number(r.reconstruction), number(r.parzen),
              number(r.parzenStandardError), number(r.sigma), number(r.importanceSampled), field(r.blasCores),
-             r.reconstruction == nil ? "" : r.reconstructionCost, field(r.builds)].joined(separator: ",")
+             r.reconstruction == nil ? "" : r.reconstructionCost, field(r.builds), number(r.codeRadiusRatio)].joined(separator: ",")
         }
         return ([header] + rows).joined(separator: "\n") + "\n"
     }

@@ -25,6 +25,11 @@ struct RunFileReader {
         if parts.contains(.samples), try root.contains("figures") {
             let group = try root.group("figures")
             for name in try group.memberNames() { record.figures[name] = try group.dataset(name).readTensor() }
+        } else if parts.contains(.codes), try root.contains("figures") {
+            let group = try root.group("figures")
+            for name in [FigureData.codes, FigureData.priorSamples] where try group.contains(name) {
+                record.figures[name] = try group.dataset(name).readTensor()
+            }
         }
         if parts.contains(.checkpoint), try root.contains("checkpoint") {
             record.checkpoint = try readCheckpoint(root.group("checkpoint"))

@@ -21,8 +21,11 @@ public enum RunFile {
         public static let samples = Parts(rawValue: 1 << 3)
         /// /checkpoint.
         public static let checkpoint = Parts(rawValue: 1 << 4)
-        /// What a comparison table needs: attributes, metrics and evaluation.
-        public static let summary: Parts = [.metrics, .evaluation]
+        /// Of /figures, only the codes and the prior samples (part of `.samples`).
+        public static let codes = Parts(rawValue: 1 << 5)
+        /// What a comparison table needs: attributes, metrics, evaluation, and the codes against
+        /// the prior (a few tens of kilobytes).
+        public static let summary: Parts = [.metrics, .evaluation, .codes]
         public static let all: Parts = [.metrics, .evaluation, .weights, .samples, .checkpoint]
     }
 

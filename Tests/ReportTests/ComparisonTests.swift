@@ -57,11 +57,11 @@ final class ComparisonTests: XCTestCase {
 
         let csv = try comparison.render(.csv).split(separator: "\n")
         XCTAssertEqual(csv.count, 1 + runs.count)
-        XCTAssertEqual(csv[0].split(separator: ",").count, 18)
-        XCTAssertTrue(csv[0].hasSuffix(",blas_cores,reconstruction_cost,builds"), String(csv[0]))
+        XCTAssertEqual(csv[0].split(separator: ",").count, 19)
+        XCTAssertTrue(csv[0].hasSuffix(",blas_cores,reconstruction_cost,builds,code_radius_ratio"), String(csv[0]))
         // One family as it is; a list of them quoted, being comma-joined.
-        XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s1,") && $0.hasSuffix(",Haswell,bce,test") }, csv.joined(separator: "\n"))
-        XCTAssertTrue(csv.contains { $0.hasPrefix("ae-z2-d0.0-s1,") && $0.hasSuffix(#","Prescott,Cooperlake",bce,test"#) }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s1,") && $0.hasSuffix(",Haswell,bce,test,") }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("ae-z2-d0.0-s1,") && $0.hasSuffix(#","Prescott,Cooperlake",bce,test,"#) }, csv.joined(separator: "\n"))
         let json = try JSONSerialization.jsonObject(with: Data(try comparison.render(.json).utf8)) as! [String: Any]
         XCTAssertEqual((json["runs"] as! [Any]).count, runs.count)
     }
@@ -79,7 +79,7 @@ final class ComparisonTests: XCTestCase {
         XCTAssertTrue(markdown.contains("| 80.00 (absolute error) "), markdown)
         XCTAssertNotNil(markdown.range(of: #"\| ae-z8-d0\.0-s1 +\| complete +\| 2 +\| 2m00s +\| 80\.00 +\|"#, options: .regularExpression), markdown)
         let csv = try comparison.render(.csv).split(separator: "\n")
-        XCTAssertTrue(csv.contains { $0.hasPrefix("wae-gan-z8-d0.0-s1,") && $0.hasSuffix(",mse,test") }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("wae-gan-z8-d0.0-s1,") && $0.hasSuffix(",mse,test,") }, csv.joined(separator: "\n"))
         let json = try JSONSerialization.jsonObject(with: Data(try comparison.render(.json).utf8)) as! [String: Any]
         let first = (json["runs"] as! [[String: Any]]).first { $0["runID"] as? String == "wae-gan-z8-d0.0-s1" }
         XCTAssertEqual(first?["reconstructionCost"] as? String, "mse")

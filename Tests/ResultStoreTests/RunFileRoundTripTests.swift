@@ -43,9 +43,16 @@ final class RunFileRoundTripTests: XCTestCase {
 
     func testSummaryLeavesWeightsAndCheckpointOut() throws {
         let path = try Fixtures.folder() + "/run.h5"
-        let record = Fixtures.fullRecord()
+        var record = Fixtures.fullRecord()
+        record.figures[FigureData.codes] = Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6])
+        record.figures[FigureData.priorSamples] = Tensor(shape: [2, 2], scalars: [0, 1, 1, 0])
+        record.figures[FigureData.originals] = Tensor(shape: [1, 4], scalars: [0, 0.5, 1, 0])
         try RunFile.write(record, to: path)
         let summary = try RunFile.read(path, parts: .summary)
+        // Of the figures, only the codes and the prior samples (the comparison's code match).
+        XCTAssertEqual(Set(summary.figures.keys), [FigureData.codes, FigureData.priorSamples])
+        XCTAssertEqual(summary.figures[FigureData.codes], record.figures[FigureData.codes])
+        XCTAssertEqual(summary.figures[FigureData.priorSamples], record.figures[FigureData.priorSamples])
         XCTAssertEqual(summary.attributes, record.attributes)
         XCTAssertEqual(summary.parzen, record.parzen)
         XCTAssertEqual(summary.trainMetrics["seconds"], record.trainMetrics["seconds"])
