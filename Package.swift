@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["ResultStore", "TensorCore", "aelab"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Training", "Datasets"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Training", "Datasets", "Report"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Models
+import Report
 import NeuralNet
 import TensorCore
 import XCTest
@@ -100,5 +101,14 @@ final class ImportanceSamplingTests: XCTestCase {
         let many = model.importanceSampledLogLikelihood(images, labels: labels, samples: 2000, using: &draws)
         XCTAssertGreaterThan(many.reduce(0, +) / 5, meanOne)
         XCTAssertTrue(many.allSatisfy { $0 < 0 })
+    }
+}
+
+/// Lists other modules keep of the families agree with the families themselves.
+final class FamilyListsTests: XCTestCase {
+    /// The report computes the code/prior match (`CodeMatch`) for the families with a latent
+    /// adversary; it names them, having no dependency on Models.
+    func testTheReportsAdversarialModelsAreTheFamiliesWithADiscriminator() {
+        XCTAssertEqual(CodeMatch.adversarialModels, Set(ModelRegistry.families.filter { $0.hasDiscriminator }.map { $0.name }))
     }
 }
