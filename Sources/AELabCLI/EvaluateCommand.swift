@@ -11,16 +11,16 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Recompute a stored run's Parzen log-likelihood, e.g. with more samples or another σ grid.",
         discussion: """
-        The model is rebuilt from the run file alone (its resolved configuration and weights); new samples are drawn from the run's "generate" stream, σ is chosen on the validation slice and the test images are evaluated at it. The file's /eval/parzen is replaced (atomically) and its OpenBLAS kernel family added to /@blas_cores; with the run's own settings, thread count and kernels the value is the run's again.
+        The model is rebuilt from the run file alone (its resolved configuration and weights); new samples are drawn from the run's "generate" stream, σ is chosen on the validation slice and the test images are evaluated at it. The file's /eval/parzen is replaced (atomically) and its OpenBLAS kernel family added to /@blas_cores and this build to /@aelab_version; with the run's own settings, thread count and kernels the value is the run's again.
         Example: aelab evaluate results/mnist-sweep/runs/aae-z8-d0-s1.h5 --samples 20000 --sigma-grid 0.1:1:20
         """
     )
 
     @Argument(help: "A complete run file.") var file: String
-    @Option(help: "Generated samples (default: the run's setting).") var samples: Int?
-    @Option(help: "Test points (default: the run's setting).") var testPoints: Int?
+    @Option(parsing: .unconditional, help: "Generated samples (default: the run's setting).") var samples: Int?
+    @Option(parsing: .unconditional, help: "Test points (default: the run's setting).") var testPoints: Int?
     @Option(help: "σ grid: MIN:MAX:COUNT (log-spaced) or a comma-separated list (default: the run's).") var sigmaGrid: String?
-    @Option(help: "OpenBLAS threads.") var threads = 2
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 2
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }

@@ -34,12 +34,12 @@ struct SlurmCommand: ParsableCommand {
     @Argument(help: "The experiment spec (JSON).") var spec: String
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a value of the spec, as for `aelab run`.", valueName: "path=value"))
     var overrides: [String] = []
-    @Option(help: "Array tasks, each one shard of the sweep (default: one per run).") var shards: Int?
+    @Option(parsing: .unconditional, help: "Array tasks, each one shard of the sweep (default: one per run).") var shards: Int?
     @Option(help: ArgumentHelp("The results folder (as `aelab run --results`).", valueName: "dir")) var results = "results"
     @Option(help: "Slurm partition (default: the cluster's default partition).") var partition: String?
     @Option(help: ArgumentHelp("Wall-clock limit per task, in Slurm's format (minutes, HH:MM:SS, D-HH:MM:SS).", valueName: "time"))
     var time = "04:00:00"
-    @Option(help: "CPUs per task; the task's run uses as many OpenBLAS threads.") var cpus = 2
+    @Option(parsing: .unconditional, help: "CPUs per task; the task's run uses as many OpenBLAS threads.") var cpus = 2
 
     func validate() throws {
         if let shards, shards < 1 { throw ValidationError("--shards must be at least 1, got \(shards)") }

@@ -16,23 +16,25 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
+    // Numeric options parse `.unconditional`ly here and in the other commands: "--latent -3" then
+    // reaches validate() and its message, where ArgumentParser would take "-3" for a flag.
     @Option(help: "Dataset: \(DatasetInfo.registered.map(\.name).joined(separator: ", ")).") var dataset = "mnist"
     @Option(help: "Model: \(ModelRegistry.names.joined(separator: ", ")).") var model = "ae"
-    @Option(help: "Latent dimensions.") var latent = 8
+    @Option(parsing: .unconditional, help: "Latent dimensions.") var latent = 8
     @Option(help: "Hidden layer sizes of the encoder, comma-separated (reversed for the decoder).") var hidden = "1200,1200"
-    @Option(help: "Dropout rate after each hidden layer of the encoder.") var dropout: Float = 0
-    @Option(help: "Standard deviation of the Gaussian prior.") var priorStd: Float = 5
+    @Option(parsing: .unconditional, help: "Dropout rate after each hidden layer of the encoder.") var dropout: Float = 0
+    @Option(parsing: .unconditional, help: "Standard deviation of the Gaussian prior.") var priorStd: Float = 5
     @Option(help: "Encoder head: \(EncoderHead.allCases.map(\.rawValue).joined(separator: ", ")) (default: the model's).") var head: EncoderHead?
     @Option(help: "Reconstruction loss: \(ReconstructionLoss.allCases.map(\.rawValue).joined(separator: ", ")) (default: the model's).") var reconstruction: ReconstructionLoss?
-    @Option(help: "Epochs.") var epochs = 5
-    @Option(help: "Batch size.") var batchSize = 100
-    @Option(help: "Learning rate of the reconstruction phase.") var learningRate: Float = 1e-3
-    @Option(help: "Learning rate of the regularisation phases (discriminator, generator).") var regularizationLearningRate: Float = 1e-4
-    @Option(help: "Adam β₁ of every phase.") var beta1: Float = 0.9
-    @Option(help: "Seed of every random stream.") var seed: UInt64 = 1
-    @Option(help: "Use only the first N training images.") var trainLimit: Int?
-    @Option(help: "Validation images held out from the end of the training file.") var validationSize = 1000
-    @Option(help: "OpenBLAS threads.") var threads = 2
+    @Option(parsing: .unconditional, help: "Epochs.") var epochs = 5
+    @Option(parsing: .unconditional, help: "Batch size.") var batchSize = 100
+    @Option(parsing: .unconditional, help: "Learning rate of the reconstruction phase.") var learningRate: Float = 1e-3
+    @Option(parsing: .unconditional, help: "Learning rate of the regularisation phases (discriminator, generator).") var regularizationLearningRate: Float = 1e-4
+    @Option(parsing: .unconditional, help: "Adam β₁ of every phase.") var beta1: Float = 0.9
+    @Option(parsing: .unconditional, help: "Seed of every random stream.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Use only the first N training images.") var trainLimit: Int?
+    @Option(parsing: .unconditional, help: "Validation images held out from the end of the training file.") var validationSize = 1000
+    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 2
 
     func validate() throws {
         guard let family = ModelRegistry.family(named: model) else {
@@ -47,6 +49,13 @@ struct TrainCommand: ParsableCommand {
         guard batchSize > 1 else { throw ValidationError("--batch-size must be at least 2, got \(batchSize)") }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
         guard priorStd > 0 else { throw ValidationError("--prior-std must be positive, got \(priorStd)") }
+        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
+        guard regularizationLearningRate > 0 else {
+            throw ValidationError("--regularization-learning-rate must be positive, got \(regularizationLearningRate)")
+        }
+        guard (0..<1).contains(beta1) else { throw ValidationError("--beta1 must be in [0, 1), got \(beta1)") }
+        if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }
+        guard validationSize >= 0 else { throw ValidationError("--validation-size must be at least 0, got \(validationSize)") }
         guard parsedHidden != nil else { throw ValidationError("--hidden must be positive integers separated by commas, got '\(hidden)'") }
     }
 

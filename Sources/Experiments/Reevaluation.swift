@@ -12,7 +12,7 @@ public enum Reevaluation {
     ///   - samples: generated samples (default: the run's setting).
     ///   - sigmaGrid: the σ grid (default: the run's).
     /// - Returns: the updated record (also written back to `file`, atomically), its `blas_cores`
-    ///   naming this process's OpenBLAS kernel family too.
+    ///   naming this process's OpenBLAS kernel family too and its `aelab_version` this build.
     public static func run(file: String, samples: Int?, sigmaGrid: [Double]?, testPoints: Int?,
                            log: (String) -> Void) throws -> RunRecord {
         let record = try RunFile.read(file)
@@ -38,7 +38,7 @@ public enum Reevaluation {
         }
         let (parzen, _) = try parzenEvaluation(model, data: data, run: run, log: log)
         return try RunFile.updateEvaluation(at: file, parzen: parzen, evaluations: record.evaluations,
-                                            evaluatedWith: BLASKernel.current)
+                                            evaluatedWith: BLASKernel.current, evaluatedBy: aelabVersion)
     }
 }
 

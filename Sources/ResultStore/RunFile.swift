@@ -50,18 +50,24 @@ public enum RunFile {
     /// Replaces the /eval part of the run file at `path` (as `aelab evaluate` does), atomically:
     /// the whole file is read, changed and written again. Other evaluations are not kept; to
     /// keep them, read them first and pass them in `evaluations`. `evaluatedWith`, the OpenBLAS
-    /// kernel family that computed them, is added to the file's `blas_cores`. Returns the record
-    /// as written.
+    /// kernel family that computed them, is added to the file's `blas_cores`, and `evaluatedBy`,
+    /// the AELab build, to its `aelab_version`: both then name everything that computed a number
+    /// in the file. Returns the record as written.
     @discardableResult
     public static func updateEvaluation(at path: String, parzen: ParzenRecord?,
                                         evaluations: [String: [String: Double]],
-                                        evaluatedWith blasCore: String? = nil) throws -> RunRecord {
+                                        evaluatedWith blasCore: String? = nil,
+                                        evaluatedBy build: String? = nil) throws -> RunRecord {
         var record = try read(path)
         record.parzen = parzen
         record.evaluations = evaluations
         if let blasCore {
             record.attributes.blasCores = RunAttributes.blasCores(record.attributes.blasCores,
                                                                   trainedEpochs: record.trainedEpochs, adding: blasCore)
+        }
+        if let build {
+            record.attributes.aelabVersion = RunAttributes.builds(record.attributes.aelabVersion,
+                                                                  trainedEpochs: record.trainedEpochs, adding: build)
         }
         try write(record, to: path)
         return record

@@ -21,6 +21,27 @@ final class InputErrorTests: XCTestCase {
         try assertFails(["train", "--threads", "0"], saying: "--threads must be at least 1, got 0")
     }
 
+    /// A negative number is a value, not an option: it reaches the command's own check, where
+    /// ArgumentParser's default strategy said "Missing value for '--jobs <jobs>'".
+    func testNegativeNumbersGetTheCommandsOwnMessage() throws {
+        let folder = try CLI.temporaryFolder()
+        let spec = folder.appendingPathComponent("n.json").path
+        try #"{"name": "n", "models": ["ae"]}"#.write(toFile: spec, atomically: true, encoding: .utf8)
+        try assertFails(["run", spec, "--jobs", "-1", "--dry-run"], saying: "--jobs must be at least 1, got -1")
+        try assertFails(["run", spec, "--threads", "-2", "--dry-run"], saying: "--threads must be at least 1, got -2")
+        try assertFails(["slurm", spec, "--cpus", "-1"], saying: "--cpus must be at least 1, got -1")
+        try assertFails(["evaluate", spec, "--samples", "-5"], saying: "--samples must be at least 1, got -5")
+        for (flag, value, message) in [("--dropout", "-0.1", "--dropout must be in [0, 1), got -0.1"),
+                                       ("--latent", "-3", "--latent must be at least 1, got -3"),
+                                       ("--learning-rate", "-1e-3", "--learning-rate must be positive, got -0.001"),
+                                       ("--regularization-learning-rate", "0", "--regularization-learning-rate must be positive, got 0.0"),
+                                       ("--beta1", "1", "--beta1 must be in [0, 1), got 1.0"),
+                                       ("--train-limit", "0", "--train-limit must be at least 1, got 0"),
+                                       ("--validation-size", "-1", "--validation-size must be at least 0, got -1")] {
+            try assertFails(["train", flag, value], saying: message)
+        }
+    }
+
     func testShardsAreIOfN() throws {
         let folder = try CLI.temporaryFolder()
         let spec = folder.appendingPathComponent("s.json").path

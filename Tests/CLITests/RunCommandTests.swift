@@ -305,7 +305,7 @@ final class RunCommandTests: XCTestCase {
 
     /// `aelab evaluate` on a stored run: with the run's own settings it gives the run's Parzen
     /// value again (the same weights, the same "generate" stream); with others it replaces
-    /// /eval/parzen and nothing else, and adds its kernel family to the file's.
+    /// /eval/parzen and nothing else, and adds its kernel family and its build to the file's.
     func testEvaluateReproducesTheStoredParzenValueAndReplacesOnlyTheEvaluation() throws {
         try skipWithoutMNIST()
         let folder = try CLI.temporaryFolder()
@@ -324,12 +324,15 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(again.parzen?.logLikelihood ?? .nan, stored.logLikelihood, accuracy: 1e-9 * abs(stored.logLikelihood))
         XCTAssertEqual(again.parzen?.sigma, stored.sigma)
         XCTAssertEqual(again.attributes.blasCores, before.attributes.blasCores, "the same family is not listed twice")
+        XCTAssertEqual(again.attributes.aelabVersion, before.attributes.aelabVersion, "the same build is not listed twice")
 
         // Other settings: a new estimate from 300 samples on a 5-value grid; weights, losses and
         // the other evaluations stay; a file from a build that did not record kernels gets
-        // "unrecorded" before this process's family.
+        // "unrecorded" before this process's family, and one trained by another build keeps it
+        // before this one.
         var unrecorded = again
         unrecorded.attributes.blasCores = ""
+        unrecorded.attributes.aelabVersion = "0.0.9 (0123abc)"
         try RunFile.write(unrecorded, to: file)
         let other = try CLI.run(["evaluate", file, "--samples", "300", "--sigma-grid", "0.1:1:5", "--threads", "1"])
         XCTAssertEqual(other.status, 0, other.stderr)
@@ -346,6 +349,7 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(after.validationMetrics, before.validationMetrics)
         XCTAssertEqual(after.evaluations, before.evaluations)
         XCTAssertEqual(after.attributes.blasCores, "unrecorded," + before.attributes.blasCores)
+        XCTAssertEqual(after.attributes.aelabVersion, "0.0.9 (0123abc)," + before.attributes.aelabVersion)
 
         // Bad input: one line naming the file or the option, a non-zero exit, the file untouched.
         let missing = try CLI.run(["evaluate", folder.appendingPathComponent("none.h5").path])
