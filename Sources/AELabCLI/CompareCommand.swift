@@ -10,7 +10,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Print the comparison tables of an experiment's runs.",
         discussion: """
-        RESULTS is an experiment's folder (e.g. results/mnist-sweep): every run file under runs/ and baselines/ is read. The first table has the Parzen log-likelihood of the test images, models as rows and (latent, dropout) as columns, the best of each column marked with *; on MNIST the AAE paper's published values follow as reference rows. The second lists every run with its validation reconstruction, σ, importance-sampled log-likelihood (VAEs) and training time. CSV has one row per run; JSON has the tables and the runs.
+        RESULTS is an experiment's folder (e.g. results/mnist-sweep): every run file under runs/ and baselines/ is read, and the checkpoints of runs not finished yet are listed as unfinished (in no cell until whole: a cell with some of its seeds still training says so). The first table has the Parzen log-likelihood of the test images, models as rows and (latent, dropout) as columns, the best of each column marked with *; on MNIST the AAE paper's published values follow as reference rows. The second lists every run with its validation reconstruction, σ, importance-sampled log-likelihood (VAEs) and training time. CSV has one row per run; JSON has the tables and the runs.
         """
     )
 
@@ -26,13 +26,14 @@ struct CompareCommand: ParsableCommand {
     static func printComparison(folder: String, experiment: String?, modelOrder: [String], format: Comparison.Format) throws {
         let paths = RunPaths(folder: folder)
         let files = paths.allRunFiles()
-        guard !files.isEmpty else { throw failure("\(folder): \(RunPaths.noRunFiles)") }
+        guard !files.isEmpty || !paths.unfinishedCheckpoints().isEmpty else { throw failure("\(folder): \(RunPaths.noRunFiles)") }
         var records: [RunRecord] = []
         for file in files {
             do { records.append(try RunFile.read(file, parts: .summary)) } catch {
                 warn("skipping \(error)")
             }
         }
+        records += unfinishedRuns(resultsFolder: folder, warn: warn)
         let name = experiment ?? records.first?.attributes.experiment ?? (folder as NSString).lastPathComponent
         let order = modelOrder.isEmpty ? ["ae", "vae", "cvae", "aae", "caae", "wae-gan", "wae-mmd"] : modelOrder
         let comparison = Comparison(experiment: name, runs: records.map(RunSummary.init), modelOrder: order)

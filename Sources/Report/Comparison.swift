@@ -9,9 +9,13 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var latentDim: Int
     public var dropout: Double
     public var seed: Int
+    /// "complete", "failed", or "unfinished": a checkpoint without its run file (training, or
+    /// interrupted), in no cell of the tables until it is whole.
     public var status: String
     public var failure: String
     public var epochs: Int
+    /// The spec's training.epochs (nil where the stored spec does not say).
+    public var plannedEpochs: Int?
     public var trainingSeconds: Double
     /// The last epoch's validation reconstruction (per image), in the unit of `reconstructionCost`.
     public var reconstruction: Double?
@@ -34,6 +38,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
 
     /// A Parzen baseline (training images as samples, a Gaussian fitted to pixels), not a model.
     public var isBaseline: Bool { model.hasPrefix("baseline") }
+    public var isUnfinished: Bool { status == Self.unfinished }
+    static let unfinished = "unfinished"
 
     public init(_ record: RunRecord) {
         let a = record.attributes
@@ -43,9 +49,11 @@ public struct RunSummary: Sendable, Equatable, Codable {
         latentDim = a.latentDim
         dropout = a.dropout
         seed = a.seed
-        status = a.status.rawValue
+        status = a.status == .running ? Self.unfinished : a.status.rawValue
         failure = a.failure
         epochs = record.trainedEpochs
+        let spec = try? JSONSerialization.jsonObject(with: Data(a.spec.utf8)) as? [String: Any]
+        plannedEpochs = (spec?["training"] as? [String: Any])?["epochs"] as? Int
         trainingSeconds = record.trainMetrics["seconds"]?.reduce(0, +) ?? 0
         reconstruction = record.validationMetrics["reconstruction"]?.last
         reconstructionCost = RunFigures.reconstructionCost(spec: a.spec)
@@ -97,6 +105,8 @@ public struct Cell: Sendable, Equatable, Codable {
     }
     /// Failed runs in this cell, with their reasons.
     public var failures: [String]
+    /// Runs of this cell still checkpoints (training, or interrupted): not in `mean` yet.
+    public var unfinished = 0
     public var isBest = false
 }
 
@@ -131,19 +141,21 @@ public struct ComparisonTable: Sendable, Equatable, Codable {
         var cells: [String: [Cell?]] = [:]
         for model in self.models {
             cells[model] = columns.map { column in
-                let group = models.filter { $0.model == model && $0.latentDim == column.latentDim && $0.dropout == column.dropout }
-                guard !group.isEmpty else { return nil }
+                let all = models.filter { $0.model == model && $0.latentDim == column.latentDim && $0.dropout == column.dropout }
+                guard !all.isEmpty else { return nil }
+                let group = all.filter { !$0.isUnfinished }, unfinished = all.count - group.count
                 let finished = group.compactMap { run in run.parzen.map { ($0, run.parzenStandardError ?? 0) } }
                 let failures = group.filter { $0.status == "failed" }.map { "\($0.runID): \($0.failure)" }
                 guard !finished.isEmpty else {
-                    return Cell(mean: nil, standardError: nil, seedSpread: nil, seeds: 0, failures: failures)
+                    return Cell(mean: nil, standardError: nil, seedSpread: nil, seeds: 0, failures: failures, unfinished: unfinished)
                 }
                 let lls = finished.map(\.0)
                 let mean = lls.reduce(0, +) / Double(lls.count)
                 let spread = lls.count > 1
                     ? (lls.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(lls.count - 1)).squareRoot() : nil
                 let se = finished.map(\.1).reduce(0, +) / Double(finished.count)
-                return Cell(mean: mean, standardError: se, seedSpread: spread, seeds: lls.count, failures: failures)
+                return Cell(mean: mean, standardError: se, seedSpread: spread, seeds: lls.count, failures: failures,
+                            unfinished: unfinished)
             }
         }
         for c in columns.indices {

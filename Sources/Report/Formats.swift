@@ -33,7 +33,7 @@ public struct Comparison: Sendable, Codable {
     private func text(markdown: Bool) -> String {
         var out = ""
         for table in tables {
-            let epochs = Self.epochsNote(runs.filter { $0.dataset == table.dataset && !$0.isBaseline })
+            let epochs = Self.epochsNote(runs.filter { $0.dataset == table.dataset && !$0.isBaseline && !$0.isUnfinished })
             let title = "Parzen log-likelihood of \(table.dataset) test images (nats, mean ± standard error over test points, and over seeds where a cell has several; * best of its column\(epochs))"
             out += (markdown ? "### " : "") + title + "\n\n"
             var rows = [["model"] + table.columns.map(\.label)]
@@ -59,11 +59,12 @@ public struct Comparison: Sendable, Codable {
             }
             let failures = table.models.flatMap { table.cells[$0]!.compactMap { $0 }.flatMap(\.failures) }
             if !failures.isEmpty { out += "failed runs:\n" + failures.map { "  \($0)\n" }.joined() + "\n" }
+            if let note = Self.unfinishedNote(runs.filter { $0.dataset == table.dataset }) { out += note + "\n\n" }
         }
         out += (markdown ? "### " : "") + "Runs\n\n"
         var rows = [["run", "status", "epochs", "time", "valid. reconstruction", "Parzen LL", "σ", "importance-sampled LL"]]
         for r in runs where !r.isBaseline {
-            rows.append([r.runID, r.status == "failed" ? "failed: \(r.failure)" : r.status, "\(r.epochs)",
+            rows.append([r.runID, r.status == "failed" ? "failed: \(r.failure)" : r.status, Self.epochsText(r),
                          Self.duration(r.trainingSeconds), r.reconstruction.map { Self.reconstructionText($0, cost: r.reconstructionCost) } ?? "—",
                          r.parzen.map { Self.llText($0, r.parzenStandardError) } ?? "—",
                          r.sigma.map { String(format: "%.3f", $0) } ?? "—",
@@ -88,10 +89,24 @@ public struct Comparison: Sendable, Codable {
     }
 
     static func cellText(_ c: Cell) -> String {
-        guard let mean = c.mean else { return "failed" }
+        guard let mean = c.mean else { return c.failures.isEmpty && c.unfinished > 0 ? "unfinished" : "failed" }
         var s = (c.isBest ? "*" : "") + llText(mean, c.shownError)
         if let spread = c.seedSpread { s += String(format: " [sd %.1f over %d seeds]", spread, c.seeds) }
+        if c.unfinished > 0 { s += " [+\(c.unfinished) unfinished]" }
         return s
+    }
+
+    /// A run's epochs; an unfinished one's against the spec's: "181 of 200".
+    static func epochsText(_ r: RunSummary) -> String {
+        r.isUnfinished ? "\(r.epochs) of \(r.plannedEpochs.map(String.init) ?? "?")" : "\(r.epochs)"
+    }
+
+    /// Below a table whose runs are not all whole: which are not, so that no cell is read as final.
+    static func unfinishedNote(_ runs: [RunSummary]) -> String? {
+        let unfinished = runs.filter(\.isUnfinished)
+        guard !unfinished.isEmpty else { return nil }
+        return "\(unfinished.count) run\(unfinished.count == 1 ? " is" : "s are") unfinished (a checkpoint, training or interrupted) and in no cell yet: "
+            + unfinished.map { "\($0.runID) after epoch \(epochsText($0))" }.joined(separator: ", ")
     }
 
     static func llText(_ ll: Double, _ se: Double?) -> String {
@@ -127,7 +142,7 @@ public struct Comparison: Sendable, Codable {
     // MARK: CSV (one row per run)
 
     var csv: String {
-        let header = "run_id,model,dataset,latent_dim,dropout,seed,status,failure,epochs,training_seconds,validation_reconstruction,parzen_ll,parzen_se,sigma,importance_sampled_ll,blas_cores,reconstruction_cost,builds,code_radius_ratio"
+        let header = "run_id,model,dataset,latent_dim,dropout,seed,status,failure,epochs,training_seconds,validation_reconstruction,parzen_ll,parzen_se,sigma,importance_sampled_ll,blas_cores,reconstruction_cost,builds,code_radius_ratio,planned_epochs"
         func field(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
@@ -136,7 +151,8 @@ public struct Comparison: Sendable, Codable {
             [field(r.runID), field(r.model), field(r.dataset), "\(r.latentDim)", number(r.dropout), "\(r.seed)", r.status,
              field(r.failure), "\(r.epochs)", number(r.trainingSeconds), number(r.reconstruction), number(r.parzen),
              number(r.parzenStandardError), number(r.sigma), number(r.importanceSampled), field(r.blasCores),
-             r.reconstruction == nil ? "" : r.reconstructionCost, field(r.builds), number(r.codeRadiusRatio)].joined(separator: ",")
+             r.reconstruction == nil ? "" : r.reconstructionCost, field(r.builds), number(r.codeRadiusRatio),
+             r.plannedEpochs.map(String.init) ?? ""].joined(separator: ",")
         }
         return ([header] + rows).joined(separator: "\n") + "\n"
     }

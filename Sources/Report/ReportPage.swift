@@ -12,11 +12,19 @@ struct ReportPage {
 
     init(experiment: String, records: [RunRecord], modelOrder: [String], problems: [String] = []) {
         // Baselines enter the comparison only; the runs get the header, the table and a section each.
+        // Unfinished runs (checkpoints) are listed, but have no section: no samples or figures yet.
         let comparison = Comparison(experiment: experiment, runs: records.map(RunSummary.init), modelOrder: modelOrder)
-        let records = records.filter { !$0.attributes.model.hasPrefix("baseline") }.sorted { $0.attributes.runID < $1.attributes.runID }
-        body += header(experiment: experiment, records: records, problems: problems)
+        let unfinished = comparison.runs.filter(\.isUnfinished)
+        let records = records.filter { !$0.attributes.model.hasPrefix("baseline") && $0.attributes.status != .running }
+            .sorted { $0.attributes.runID < $1.attributes.runID }
+        body += header(experiment: experiment, records: records, unfinished: unfinished.count, problems: problems)
         body += "<section id=\"comparison\">\n<h2>Comparison</h2>\n"
-        for table in comparison.tables { addTable(table) }
+        for table in comparison.tables {
+            addTable(table)
+            if let note = Comparison.unfinishedNote(unfinished.filter { $0.dataset == table.dataset }) {
+                body += "<p class=\"note\">\(escapeXML(note)).</p>\n"
+            }
+        }
         body += runsTable(comparison.runs.filter { !$0.isBaseline }) + "</section>\n"
         for record in records { addRun(record) }
     }
@@ -45,12 +53,13 @@ struct ReportPage {
 
     private var title = "AELab report"
 
-    private mutating func header(experiment: String, records: [RunRecord], problems: [String]) -> String {
+    private mutating func header(experiment: String, records: [RunRecord], unfinished: Int, problems: [String]) -> String {
         title = "AELab report: " + escapeXML(experiment)
         let failed = records.filter { $0.attributes.status == .failed }.count
         let datasets = Set(records.map(\.attributes.dataset)).sorted().joined(separator: ", ")
         var facts = ["\(records.count) run\(records.count == 1 ? "" : "s")"]
         if failed > 0 { facts.append("\(failed) failed") }
+        if unfinished > 0 { facts.append("\(unfinished) unfinished") }
         if !datasets.isEmpty { facts.append("dataset\(datasets.contains(",") ? "s" : "") " + datasets) }
         if let version = records.first?.attributes.aelabVersion, !version.isEmpty { facts.append("aelab " + version) }
         var out = "<header>\n<p class=\"kicker\">AELab report</p>\n<h1>\(escapeXML(experiment))</h1>\n"
@@ -105,12 +114,14 @@ struct ReportPage {
     private func cellHTML(_ cell: Cell?) -> String {
         guard let cell else { return "<td class=\"missing\">—</td>" }
         guard let mean = cell.mean else {
+            if cell.failures.isEmpty && cell.unfinished > 0 { return "<td class=\"missing\">unfinished</td>" }
             return "<td class=\"failed\" title=\"\(escapeXML(cell.failures.joined(separator: "\n")))\">failed</td>"
         }
         var text = escapeXML(Comparison.llText(mean, cell.shownError))
         if cell.isBest { text = "<strong>\(text)</strong>" }
         if let spread = cell.seedSpread { text += String(format: " <span class=\"sub\">[sd %.1f, %d seeds]</span>", spread, cell.seeds) }
         if !cell.failures.isEmpty { text += " <span class=\"sub\">(\(cell.failures.count) failed)</span>" }
+        if cell.unfinished > 0 { text += " <span class=\"sub\">(+\(cell.unfinished) unfinished)</span>" }
         return "<td>\(text)</td>"
     }
 
@@ -123,10 +134,10 @@ struct ReportPage {
         var out = "<h3>Runs</h3>\n<div class=\"scroll\"><table class=\"runs\">\n<thead><tr>"
             + headings.map { "<th>\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for r in runs {
-            let link = "<a href=\"#run-\(safeName(r.runID))\">\(escapeXML(r.runID))</a>"
+            let link = r.isUnfinished ? escapeXML(r.runID) : "<a href=\"#run-\(safeName(r.runID))\">\(escapeXML(r.runID))</a>"
             let status = r.status == "failed" ? "<span class=\"bad\">failed</span>" : escapeXML(r.status)
             var cells: [String] = [link, escapeXML(r.model), "\(r.latentDim)", formatNumber(r.dropout), "\(r.seed)", status]
-            cells += ["\(r.epochs)", Comparison.duration(r.trainingSeconds),
+            cells += [Comparison.epochsText(r), Comparison.duration(r.trainingSeconds),
                       r.reconstruction.map { escapeXML(Comparison.reconstructionText($0, cost: r.reconstructionCost)) } ?? "—"]
             cells.append(r.parzen.map { Comparison.llText($0, r.parzenStandardError) } ?? "—")
             cells.append(Self.fixed(r.sigma, "%.3g"))

@@ -53,8 +53,11 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
         throw ReportError(path: runs.path, problem: "no run folder (expected RESULTS/runs/*.h5 as written by aelab run)")
     }
     // The runs, then the Parzen baselines beside them.
-    let files = RunPaths(folder: resultsFolder).allRunFiles()
-    guard !files.isEmpty else { throw ReportError(path: resultsFolder, problem: RunPaths.noRunFiles) }
+    let paths = RunPaths(folder: resultsFolder)
+    let files = paths.allRunFiles()
+    guard !files.isEmpty || !paths.unfinishedCheckpoints().isEmpty else {
+        throw ReportError(path: resultsFolder, problem: RunPaths.noRunFiles)
+    }
     var records: [RunRecord] = [], problems: [String] = []
     for file in files {
         do {
@@ -65,11 +68,24 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
             warn("skipping \(error)")
         }
     }
+    records += unfinishedRuns(resultsFolder: resultsFolder, warn: warn)
     let experiment = records.first?.attributes.experiment
         ?? URL(fileURLWithPath: resultsFolder).standardizedFileURL.lastPathComponent
     return try writeReport(experiment: experiment, records: records,
                            to: URL(fileURLWithPath: resultsFolder).appendingPathComponent("report").path,
                            modelOrder: modelOrder, problems: problems)
+}
+
+/// The checkpoints of `resultsFolder`'s runs that have no run file yet (attributes and metrics),
+/// so that the tables list them as unfinished rather than leave them out unsaid. One that cannot
+/// be read is passed to `warn` and left out.
+public func unfinishedRuns(resultsFolder: String, warn: (String) -> Void = { _ in }) -> [RunRecord] {
+    RunPaths(folder: resultsFolder).unfinishedCheckpoints().compactMap { file in
+        do { return try RunFile.read(file, parts: .metrics) } catch {
+            warn("skipping checkpoint \(error)")
+            return nil
+        }
+    }
 }
 
 /// Moves `new` to `target`; an existing `target` is first moved aside, then deleted.

@@ -34,6 +34,15 @@ public struct RunPaths: Sendable {
         }
     }
 
+    /// The checkpoints of runs without a run file yet: runs training, or interrupted (a
+    /// checkpoint beside a run file is an extension to more epochs, and the run file stands).
+    public func unfinishedCheckpoints() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsFolder)) ?? []
+        return names.filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted()
+            .filter { !FileManager.default.fileExists(atPath: runsFolder + "/" + $0) }
+            .map { checkpointsFolder + "/" + $0 }
+    }
+
     /// Deletes temporaries (`.NAME.tmp-PID-RANDOM`) that a killed writer left behind: those whose
     /// process no longer exists. Returns how many bytes were freed.
     @discardableResult

@@ -122,6 +122,18 @@ final class RunCommandTests: XCTestCase {
         let dry = try CLI.run(["run", spec, "--results", killed.path, "--dry-run"])
         XCTAssertNotNil(dry.stdout.range(of: #"checkpointed after epoch \d+ \(training, or interrupted\)  \(\d+ epochs, about \S+ more training at \d+ threads?, at its recent \d+ s per epoch\)"#,
                                          options: .regularExpression), dry.stdout)
+        // The comparison and the report list it as unfinished, in no cell, also when it is the
+        // only run so far.
+        let experiment = killed.appendingPathComponent("resume").path
+        let compared = try CLI.run(["compare", experiment])
+        XCTAssertEqual(compared.status, 0, compared.stderr)
+        XCTAssertNotNil(compared.stdout.range(of: #"\n\S+-s1 +unfinished +\d of 6 "#, options: .regularExpression), compared.stdout)
+        XCTAssertNotNil(compared.stdout.range(of: #"1 run is unfinished \(a checkpoint, training or interrupted\) and in no cell yet: \S+ after epoch \d of 6"#,
+                                              options: .regularExpression), compared.stdout)
+        let reported = try CLI.run(["report", experiment])
+        XCTAssertEqual(reported.status, 0, reported.stderr)
+        let html = try String(contentsOfFile: experiment + "/report/index.html", encoding: .utf8)
+        XCTAssertTrue(html.contains(" · 1 unfinished"), html)
 
         let again = try CLI.run(["run", spec, "--results", killed.path])
         XCTAssertEqual(again.status, 0, again.stderr)

@@ -5,13 +5,14 @@ import XCTest
 
 final class ComparisonTests: XCTestCase {
     func summary(_ model: String, z: Int, d: Double, seed: Int = 1, ll: Double?, se: Double = 2,
-                 failure: String = "", spec: String = "{}") -> RunSummary {
+                 failure: String = "", spec: String = "{}", unfinished: Bool = false, epochs: Int = 2) -> RunSummary {
         var a = RunAttributes(experiment: "x", runID: "\(model)-z\(z)-d\(d)-s\(seed)", model: model, latentDim: z,
-                              dropout: d, seed: seed, dataset: "mnist", status: ll == nil ? .failed : .complete,
+                              dropout: d, seed: seed, dataset: "mnist", status: unfinished ? .running : ll == nil ? .failed : .complete,
                               failure: failure, spec: spec, started: "", aelabVersion: "test",
                               blasCores: z == 2 ? "Prescott,Cooperlake" : "Haswell")
         a.finished = ""
-        var record = RunRecord(attributes: a, trainMetrics: ["seconds": [60, 60]], validationMetrics: ["reconstruction": [90, 80]])
+        var record = RunRecord(attributes: a, trainMetrics: ["seconds": Array(repeating: 60, count: epochs)],
+                               validationMetrics: ["reconstruction": Array([90, 80].suffix(epochs))])
         if let ll {
             record.parzen = ParzenRecord(logLikelihood: ll, standardError: se, sigma: 0.2, generatedSamples: 10, testPoints: 10,
                                          sigmaGrid: [0.2], sigmaValidationLL: [ll], testLL: [ll])
@@ -57,11 +58,11 @@ final class ComparisonTests: XCTestCase {
 
         let csv = try comparison.render(.csv).split(separator: "\n")
         XCTAssertEqual(csv.count, 1 + runs.count)
-        XCTAssertEqual(csv[0].split(separator: ",").count, 19)
-        XCTAssertTrue(csv[0].hasSuffix(",blas_cores,reconstruction_cost,builds,code_radius_ratio"), String(csv[0]))
+        XCTAssertEqual(csv[0].split(separator: ",").count, 20)
+        XCTAssertTrue(csv[0].hasSuffix(",blas_cores,reconstruction_cost,builds,code_radius_ratio,planned_epochs"), String(csv[0]))
         // One family as it is; a list of them quoted, being comma-joined.
-        XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s1,") && $0.hasSuffix(",Haswell,bce,test,") }, csv.joined(separator: "\n"))
-        XCTAssertTrue(csv.contains { $0.hasPrefix("ae-z2-d0.0-s1,") && $0.hasSuffix(#","Prescott,Cooperlake",bce,test,"#) }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s1,") && $0.hasSuffix(",Haswell,bce,test,,") }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("ae-z2-d0.0-s1,") && $0.hasSuffix(#","Prescott,Cooperlake",bce,test,,"#) }, csv.joined(separator: "\n"))
         let json = try JSONSerialization.jsonObject(with: Data(try comparison.render(.json).utf8)) as! [String: Any]
         XCTAssertEqual((json["runs"] as! [Any]).count, runs.count)
     }
@@ -79,9 +80,45 @@ final class ComparisonTests: XCTestCase {
         XCTAssertTrue(markdown.contains("| 80.00 (absolute error) "), markdown)
         XCTAssertNotNil(markdown.range(of: #"\| ae-z8-d0\.0-s1 +\| complete +\| 2 +\| 2m00s +\| 80\.00 +\|"#, options: .regularExpression), markdown)
         let csv = try comparison.render(.csv).split(separator: "\n")
-        XCTAssertTrue(csv.contains { $0.hasPrefix("wae-gan-z8-d0.0-s1,") && $0.hasSuffix(",mse,test,") }, csv.joined(separator: "\n"))
+        XCTAssertTrue(csv.contains { $0.hasPrefix("wae-gan-z8-d0.0-s1,") && $0.hasSuffix(",mse,test,,") }, csv.joined(separator: "\n"))
         let json = try JSONSerialization.jsonObject(with: Data(try comparison.render(.json).utf8)) as! [String: Any]
         let first = (json["runs"] as! [[String: Any]]).first { $0["runID"] as? String == "wae-gan-z8-d0.0-s1" }
         XCTAssertEqual(first?["reconstructionCost"] as? String, "mse")
+    }
+
+    /// A run still a checkpoint (training, or interrupted) is in no cell: a cell with some of its
+    /// seeds unfinished says so beside its mean, one with only unfinished runs says "unfinished"
+    /// (not "failed"), and the tables list each with its epochs against the spec's.
+    func testUnfinishedRunsAreListedAndInNoCell() throws {
+        let planned = #"{"training": {"epochs": 200, "batch_size": 100}}"#
+        let runs = [summary("aae", z: 8, d: 0, ll: 220, spec: planned), summary("ae", z: 8, d: 0, ll: 200, spec: planned),
+                    summary("aae", z: 8, d: 0, seed: 2, ll: nil, spec: planned, unfinished: true, epochs: 5),
+                    summary("aae", z: 8, d: 0.2, ll: nil, spec: planned, unfinished: true, epochs: 1)]
+        XCTAssertEqual(runs.map(\.status), ["complete", "complete", "unfinished", "unfinished"])
+        XCTAssertEqual(runs.map(\.plannedEpochs), [200, 200, 200, 200])
+        let table = ComparisonTable(dataset: "mnist", runs: runs, modelOrder: ["ae", "aae"])
+        let cell = try XCTUnwrap(table.cells["aae"]?[0])
+        XCTAssertEqual(cell.mean, 220)
+        XCTAssertEqual(cell.seeds, 1)
+        XCTAssertNil(cell.seedSpread)
+        XCTAssertEqual(cell.unfinished, 1)
+        XCTAssertTrue(cell.isBest)
+        let waiting = try XCTUnwrap(table.cells["aae"]?[1])
+        XCTAssertNil(waiting.mean)
+        XCTAssertEqual(waiting.failures, [])
+        XCTAssertEqual(waiting.unfinished, 1)
+        XCTAssertNil(table.cells["ae"]?[1] ?? nil)
+
+        let comparison = Comparison(experiment: "x", runs: runs, modelOrder: ["ae", "aae"])
+        let text = try comparison.render(.table)
+        XCTAssertTrue(text.contains("* best of its column; 2 epochs)"), "the checkpoints' epochs are not the table's: \(text)")
+        XCTAssertNotNil(text.range(of: #"\naae +\*220\.0 ± 2\.0 \[\+1 unfinished\] +unfinished\n"#, options: .regularExpression), text)
+        XCTAssertTrue(text.contains("2 runs are unfinished (a checkpoint, training or interrupted) and in no cell yet: "
+                                    + "aae-z8-d0.0-s2 after epoch 5 of 200, aae-z8-d0.2-s1 after epoch 1 of 200"), text)
+        XCTAssertNotNil(text.range(of: #"\naae-z8-d0\.0-s2 +unfinished +5 of 200 +5m00s "#, options: .regularExpression), text)
+        XCTAssertFalse(text.contains("failed"), text)
+        let csv = try comparison.render(.csv).split(separator: "\n")
+        XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s2,aae,mnist,8,0.0,2,unfinished,,5,300.0,") && $0.hasSuffix(",200") },
+                      csv.joined(separator: "\n"))
     }
 }
