@@ -19,7 +19,7 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: "A complete run file.") var file: String
     @Option(parsing: .unconditional, help: "Generated samples (default: the run's setting).") var samples: Int?
     @Option(parsing: .unconditional, help: "Test points (default: the run's setting).") var testPoints: Int?
-    @Option(help: "σ grid: MIN:MAX:COUNT (log-spaced) or a comma-separated list (default: the run's).") var sigmaGrid: String?
+    @Option(parsing: .unconditional, help: "σ grid: MIN:MAX:COUNT (log-spaced) or a comma-separated list (default: the run's).") var sigmaGrid: String?
     @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 2
 
     func validate() throws {
@@ -52,12 +52,13 @@ struct EvaluateCommand: ParsableCommand {
             }
             guard lo > 0 else { throw ValidationError("--sigma-grid \(text): MIN must be positive, got \(parts[0])") }
             guard hi > lo else { throw ValidationError("--sigma-grid \(text): MAX (\(parts[1])) must exceed MIN (\(parts[0]))") }
+            guard hi.isFinite else { throw ValidationError("--sigma-grid \(text): MAX must be finite") }
             guard n >= 2 else { throw ValidationError("--sigma-grid \(text): COUNT must be at least 2 (one σ: write it alone, e.g. --sigma-grid 0.2)") }
             return (0..<n).map { lo * Foundation.pow(hi / lo, Double($0) / Double(n - 1)) }
         }
         let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("--sigma-grid must be MIN:MAX:COUNT or a comma-separated list of positive numbers, got '\(text)'")
+        guard !values.isEmpty, values.allSatisfy({ $0.map { $0 > 0 && $0.isFinite } ?? false }) else {
+            throw ValidationError("--sigma-grid must be MIN:MAX:COUNT or a comma-separated list of positive, finite numbers, got '\(text)'")
         }
         return values.map { $0! }
     }

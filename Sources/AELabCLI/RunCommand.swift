@@ -29,7 +29,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a setting: path=value (JSON value), e.g. training.epochs=1. Repeatable.")
     var overrides: [String] = []
     @Option(help: "Where results go.") var results = "results"
-    @Option(help: ArgumentHelp("Run only shard I of N (1-based): the runs whose index mod N is I − 1.", valueName: "I/N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only shard I of N (1-based): the runs whose index mod N is I − 1.", valueName: "I/N"))
     var shard: String?
     @Option(help: ArgumentHelp("Run only the runs whose id matches one of these comma-separated patterns (* and ? as in the shell), e.g. aae-z8-d0-s1 or 'vae-*'; --dry-run lists the ids.", valueName: "patterns"))
     var only: String?

@@ -16,7 +16,7 @@ struct TrainCommand: ParsableCommand {
         """
     )
 
-    // Numeric options parse `.unconditional`ly here and in the other commands: "--latent -3" then
+    // Numeric options parse `.unconditional`ly here and in aelab's other commands: "--latent -3" then
     // reaches validate() and its message, where ArgumentParser would take "-3" for a flag.
     @Option(help: "Dataset: \(DatasetInfo.registered.map(\.name).joined(separator: ", ")).") var dataset = "mnist"
     @Option(help: "Model: \(ModelRegistry.names.joined(separator: ", ")).") var model = "ae"
@@ -48,10 +48,12 @@ struct TrainCommand: ParsableCommand {
         guard epochs > 0 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
         guard batchSize > 1 else { throw ValidationError("--batch-size must be at least 2, got \(batchSize)") }
         guard (0..<1).contains(dropout) else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
-        guard priorStd > 0 else { throw ValidationError("--prior-std must be positive, got \(priorStd)") }
-        guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-        guard regularizationLearningRate > 0 else {
-            throw ValidationError("--regularization-learning-rate must be positive, got \(regularizationLearningRate)")
+        guard priorStd > 0 && priorStd.isFinite else { throw ValidationError("--prior-std must be positive and finite, got \(priorStd)") }
+        guard learningRate > 0 && learningRate.isFinite else {
+            throw ValidationError("--learning-rate must be positive and finite, got \(learningRate)")
+        }
+        guard regularizationLearningRate > 0 && regularizationLearningRate.isFinite else {
+            throw ValidationError("--regularization-learning-rate must be positive and finite, got \(regularizationLearningRate)")
         }
         guard (0..<1).contains(beta1) else { throw ValidationError("--beta1 must be in [0, 1), got \(beta1)") }
         if let trainLimit, trainLimit < 1 { throw ValidationError("--train-limit must be at least 1, got \(trainLimit)") }

@@ -28,8 +28,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var importanceSampled: Double?
     /// The OpenBLAS kernel families it ran with (comma-joined; "" where not recorded).
     public var blasCores: String
-    /// The builds that trained it, in order ("0.1.0 (dcb3a7f)"; comma-joined when resumed by
-    /// another; a bare "0.1.0" is a build that did not record its commit).
+    /// The builds that trained it, in order ("0.1.0 (dcb3a7f)"; comma-joined when resumed or
+    /// re-evaluated by another; a bare "0.1.0" is a build that did not record its commit).
     public var builds: String
     /// For the models with a latent adversary: the median distance of the test codes (a
     /// Gaussian head's means) from the origin over the prior samples' (`CodeMatch`); 1 where the

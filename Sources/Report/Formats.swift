@@ -89,11 +89,11 @@ public struct Comparison: Sendable, Codable {
     }
 
     static func cellText(_ c: Cell) -> String {
-        guard let mean = c.mean else { return c.failures.isEmpty && c.unfinished > 0 ? "unfinished" : "failed" }
+        let more = c.unfinished > 0 ? " [+\(c.unfinished) unfinished]" : ""
+        guard let mean = c.mean else { return c.failures.isEmpty && c.unfinished > 0 ? "unfinished" : "failed" + more }
         var s = (c.isBest ? "*" : "") + llText(mean, c.shownError)
         if let spread = c.seedSpread { s += String(format: " [sd %.1f over %d seeds]", spread, c.seeds) }
-        if c.unfinished > 0 { s += " [+\(c.unfinished) unfinished]" }
-        return s
+        return s + more
     }
 
     /// A run's epochs; an unfinished one's against the spec's: "181 of 200".
@@ -105,7 +105,7 @@ public struct Comparison: Sendable, Codable {
     static func unfinishedNote(_ runs: [RunSummary]) -> String? {
         let unfinished = runs.filter(\.isUnfinished)
         guard !unfinished.isEmpty else { return nil }
-        return "\(unfinished.count) run\(unfinished.count == 1 ? " is" : "s are") unfinished (a checkpoint, training or interrupted) and in no cell yet: "
+        return "\(unfinished.count) run\(unfinished.count == 1 ? " is" : "s are") unfinished (a checkpoint: training, interrupted, or kept from another configuration) and in no cell: "
             + unfinished.map { "\($0.runID) after epoch \(epochsText($0))" }.joined(separator: ", ")
     }
 

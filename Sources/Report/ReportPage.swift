@@ -17,7 +17,8 @@ struct ReportPage {
         let unfinished = comparison.runs.filter(\.isUnfinished)
         let records = records.filter { !$0.attributes.model.hasPrefix("baseline") && $0.attributes.status != .running }
             .sorted { $0.attributes.runID < $1.attributes.runID }
-        body += header(experiment: experiment, records: records, unfinished: unfinished.count, problems: problems)
+        body += header(experiment: experiment, records: records, unfinished: unfinished.count,
+                       datasets: Set(comparison.runs.map(\.dataset)).sorted(), problems: problems)
         body += "<section id=\"comparison\">\n<h2>Comparison</h2>\n"
         for table in comparison.tables {
             addTable(table)
@@ -53,13 +54,13 @@ struct ReportPage {
 
     private var title = "AELab report"
 
-    private mutating func header(experiment: String, records: [RunRecord], unfinished: Int, problems: [String]) -> String {
+    private mutating func header(experiment: String, records: [RunRecord], unfinished: Int, datasets: [String],
+                                 problems: [String]) -> String {
         title = "AELab report: " + escapeXML(experiment)
         let failed = records.filter { $0.attributes.status == .failed }.count
-        let datasets = Set(records.map(\.attributes.dataset)).sorted().joined(separator: ", ")
-        var facts = ["\(records.count) run\(records.count == 1 ? "" : "s")"]
+        let datasets = datasets.joined(separator: ", ")
+        var facts = ["\(records.count) run\(records.count == 1 ? "" : "s")" + (unfinished > 0 ? " and \(unfinished) unfinished" : "")]
         if failed > 0 { facts.append("\(failed) failed") }
-        if unfinished > 0 { facts.append("\(unfinished) unfinished") }
         if !datasets.isEmpty { facts.append("dataset\(datasets.contains(",") ? "s" : "") " + datasets) }
         if let version = records.first?.attributes.aelabVersion, !version.isEmpty { facts.append("aelab " + version) }
         var out = "<header>\n<p class=\"kicker\">AELab report</p>\n<h1>\(escapeXML(experiment))</h1>\n"
@@ -113,16 +114,16 @@ struct ReportPage {
 
     private func cellHTML(_ cell: Cell?) -> String {
         guard let cell else { return "<td class=\"missing\">—</td>" }
+        let more = cell.unfinished > 0 ? " <span class=\"sub\">[+\(cell.unfinished) unfinished]</span>" : ""
         guard let mean = cell.mean else {
             if cell.failures.isEmpty && cell.unfinished > 0 { return "<td class=\"missing\">unfinished</td>" }
-            return "<td class=\"failed\" title=\"\(escapeXML(cell.failures.joined(separator: "\n")))\">failed</td>"
+            return "<td class=\"failed\" title=\"\(escapeXML(cell.failures.joined(separator: "\n")))\">failed\(more)</td>"
         }
         var text = escapeXML(Comparison.llText(mean, cell.shownError))
         if cell.isBest { text = "<strong>\(text)</strong>" }
         if let spread = cell.seedSpread { text += String(format: " <span class=\"sub\">[sd %.1f, %d seeds]</span>", spread, cell.seeds) }
         if !cell.failures.isEmpty { text += " <span class=\"sub\">(\(cell.failures.count) failed)</span>" }
-        if cell.unfinished > 0 { text += " <span class=\"sub\">(+\(cell.unfinished) unfinished)</span>" }
-        return "<td>\(text)</td>"
+        return "<td>\(text)\(more)</td>"
     }
 
     private func runsTable(_ runs: [RunSummary]) -> String {

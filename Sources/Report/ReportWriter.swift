@@ -55,10 +55,11 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
     // The runs, then the Parzen baselines beside them.
     let paths = RunPaths(folder: resultsFolder)
     let files = paths.allRunFiles()
-    guard !files.isEmpty || !paths.unfinishedCheckpoints().isEmpty else {
+    guard !files.isEmpty || !paths.checkpointFiles().isEmpty else {
         throw ReportError(path: resultsFolder, problem: RunPaths.noRunFiles)
     }
-    var records: [RunRecord] = [], problems: [String] = []
+    // Checkpoints first: a run that finishes in between is then read twice rather than missed.
+    var records = unfinishedRuns(resultsFolder: resultsFolder, warn: warn), problems: [String] = []
     for file in files {
         do {
             records.append(try RunFile.read(file, parts: [.summary, .samples]))
@@ -68,7 +69,6 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
             warn("skipping \(error)")
         }
     }
-    records += unfinishedRuns(resultsFolder: resultsFolder, warn: warn)
     let experiment = records.first?.attributes.experiment
         ?? URL(fileURLWithPath: resultsFolder).standardizedFileURL.lastPathComponent
     return try writeReport(experiment: experiment, records: records,
@@ -76,13 +76,18 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
                            modelOrder: modelOrder, problems: problems)
 }
 
-/// The checkpoints of `resultsFolder`'s runs that have no run file yet (attributes and metrics),
-/// so that the tables list them as unfinished rather than leave them out unsaid. One that cannot
-/// be read is passed to `warn` and left out.
+/// The checkpoints of `resultsFolder` (attributes and metrics), marked running whatever the
+/// file says, so that the tables list them as unfinished runs rather than leave them out unsaid.
+/// One that cannot be read is passed to `warn` and left out; one gone since the listing (its run
+/// finished) is left out silently.
 public func unfinishedRuns(resultsFolder: String, warn: (String) -> Void = { _ in }) -> [RunRecord] {
-    RunPaths(folder: resultsFolder).unfinishedCheckpoints().compactMap { file in
-        do { return try RunFile.read(file, parts: .metrics) } catch {
-            warn("skipping checkpoint \(error)")
+    RunPaths(folder: resultsFolder).checkpointFiles().compactMap { file in
+        do {
+            var record = try RunFile.read(file, parts: .metrics)
+            record.attributes.status = .running
+            return record
+        } catch {
+            if FileManager.default.fileExists(atPath: file) { warn("skipping checkpoint \(error)") }
             return nil
         }
     }

@@ -34,13 +34,11 @@ public struct RunPaths: Sendable {
         }
     }
 
-    /// The checkpoints of runs without a run file yet: runs training, or interrupted (a
-    /// checkpoint beside a run file is an extension to more epochs, and the run file stands).
-    public func unfinishedCheckpoints() -> [String] {
+    /// Every checkpoint, sorted: runs training, interrupted, or kept from another configuration;
+    /// one beside a run file is that run's extension to more epochs, or its retraining.
+    public func checkpointFiles() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: checkpointsFolder)) ?? []
-        return names.filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted()
-            .filter { !FileManager.default.fileExists(atPath: runsFolder + "/" + $0) }
-            .map { checkpointsFolder + "/" + $0 }
+        return names.filter { $0.hasSuffix(".h5") && !$0.hasPrefix(".") }.sorted().map { checkpointsFolder + "/" + $0 }
     }
 
     /// Deletes temporaries (`.NAME.tmp-PID-RANDOM`) that a killed writer left behind: those whose

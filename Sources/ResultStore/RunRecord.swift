@@ -97,7 +97,7 @@ extension RunAttributes {
         appending(core, to: earlier, trainedEpochs: trainedEpochs)
     }
 
-    /// `earlier` (an `aelabVersion` list: the builds that trained the run, in order) with `build`
+    /// `earlier` (an `aelabVersion` list: the builds that trained or evaluated the run, in order) with `build`
     /// added once, after "unrecorded" where epochs came from a file without the attribute.
     public static func builds(_ earlier: String, trainedEpochs: Int, adding build: String) -> String {
         appending(build, to: earlier, trainedEpochs: trainedEpochs)

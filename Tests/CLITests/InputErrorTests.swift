@@ -33,8 +33,9 @@ final class InputErrorTests: XCTestCase {
         try assertFails(["evaluate", spec, "--samples", "-5"], saying: "--samples must be at least 1, got -5")
         for (flag, value, message) in [("--dropout", "-0.1", "--dropout must be in [0, 1), got -0.1"),
                                        ("--latent", "-3", "--latent must be at least 1, got -3"),
-                                       ("--learning-rate", "-1e-3", "--learning-rate must be positive, got -0.001"),
-                                       ("--regularization-learning-rate", "0", "--regularization-learning-rate must be positive, got 0.0"),
+                                       ("--learning-rate", "-1e-3", "--learning-rate must be positive and finite, got -0.001"),
+                                       ("--prior-std", "inf", "--prior-std must be positive and finite, got inf"),
+                                       ("--regularization-learning-rate", "0", "--regularization-learning-rate must be positive and finite, got 0.0"),
                                        ("--beta1", "1", "--beta1 must be in [0, 1), got 1.0"),
                                        ("--train-limit", "0", "--train-limit must be at least 1, got 0"),
                                        ("--validation-size", "-1", "--validation-size must be at least 0, got -1")] {
@@ -46,7 +47,7 @@ final class InputErrorTests: XCTestCase {
         let folder = try CLI.temporaryFolder()
         let spec = folder.appendingPathComponent("s.json").path
         try #"{"name": "s", "models": ["ae"]}"#.write(toFile: spec, atomically: true, encoding: .utf8)
-        for shard in ["3/2", "0/2", "2", "a/b"] {
+        for shard in ["3/2", "0/2", "2", "a/b", "-1/2"] {
             try assertFails(["run", spec, "--shard", shard, "--dry-run"], saying: "--shard \(shard): expected I/N with 1 ≤ I ≤ N, e.g. 2/4")
         }
         let ok = try CLI.run(["run", spec, "--shard", "1/1", "--dry-run", "--results", folder.path])
@@ -101,6 +102,9 @@ final class InputErrorTests: XCTestCase {
         try assertFails(["evaluate", "x.h5", "--threads", "0"], saying: "--threads must be at least 1, got 0")
         try assertFails(["evaluate", "x.h5", "--sigma-grid", "1:0.1:5"], saying: "--sigma-grid 1:0.1:5: MAX (0.1) must exceed MIN (1)")
         try assertFails(["evaluate", "x.h5", "--sigma-grid", "0:1:5"], saying: "MIN must be positive")
+        try assertFails(["evaluate", "x.h5", "--sigma-grid", "-1,2"], saying: "list of positive, finite numbers, got '-1,2'")
+        try assertFails(["evaluate", "x.h5", "--sigma-grid", "0.1,inf"], saying: "list of positive, finite numbers, got '0.1,inf'")
+        try assertFails(["evaluate", "x.h5", "--sigma-grid", "0.1:inf:5"], saying: "--sigma-grid 0.1:inf:5: MAX must be finite")
         try assertFails(["evaluate", "x.h5", "--sigma-grid", "0.1:1:x"], saying: "expected MIN:MAX:COUNT")
         try assertFails(["inspect", "x.h5", "--spec", "--epochs"], saying: "--spec and --epochs print different things")
     }

@@ -128,12 +128,12 @@ final class RunCommandTests: XCTestCase {
         let compared = try CLI.run(["compare", experiment])
         XCTAssertEqual(compared.status, 0, compared.stderr)
         XCTAssertNotNil(compared.stdout.range(of: #"\n\S+-s1 +unfinished +\d of 6 "#, options: .regularExpression), compared.stdout)
-        XCTAssertNotNil(compared.stdout.range(of: #"1 run is unfinished \(a checkpoint, training or interrupted\) and in no cell yet: \S+ after epoch \d of 6"#,
+        XCTAssertNotNil(compared.stdout.range(of: #"1 run is unfinished \(a checkpoint: training, interrupted, or kept from another configuration\) and in no cell: \S+ after epoch \d of 6"#,
                                               options: .regularExpression), compared.stdout)
         let reported = try CLI.run(["report", experiment])
         XCTAssertEqual(reported.status, 0, reported.stderr)
         let html = try String(contentsOfFile: experiment + "/report/index.html", encoding: .utf8)
-        XCTAssertTrue(html.contains(" · 1 unfinished"), html)
+        XCTAssertNotNil(html.range(of: #"<p class="lead">\d runs? and 1 unfinished · dataset mnist"#, options: .regularExpression), html)
 
         let again = try CLI.run(["run", spec, "--results", killed.path])
         XCTAssertEqual(again.status, 0, again.stderr)

@@ -113,7 +113,7 @@ final class ComparisonTests: XCTestCase {
         let text = try comparison.render(.table)
         XCTAssertTrue(text.contains("* best of its column; 2 epochs)"), "the checkpoints' epochs are not the table's: \(text)")
         XCTAssertNotNil(text.range(of: #"\naae +\*220\.0 ± 2\.0 \[\+1 unfinished\] +unfinished\n"#, options: .regularExpression), text)
-        XCTAssertTrue(text.contains("2 runs are unfinished (a checkpoint, training or interrupted) and in no cell yet: "
+        XCTAssertTrue(text.contains("2 runs are unfinished (a checkpoint: training, interrupted, or kept from another configuration) and in no cell: "
                                     + "aae-z8-d0.0-s2 after epoch 5 of 200, aae-z8-d0.2-s1 after epoch 1 of 200"), text)
         XCTAssertNotNil(text.range(of: #"\naae-z8-d0\.0-s2 +unfinished +5 of 200 +5m00s "#, options: .regularExpression), text)
         XCTAssertFalse(text.contains("failed"), text)

@@ -97,6 +97,37 @@ final class ReportFolderTests: XCTestCase {
         XCTAssertTrue(figures.contains("ae-z2-d0-s1-latent.svg"))
     }
 
+    /// A results folder read while it trains: each checkpoint is an unfinished run whatever status
+    /// its file holds, listed with its epochs and in no cell; a cell with a seed still training,
+    /// or with only a failed run and one training, says so; a checkpoint gets no section.
+    func testCheckpointsAreUnfinishedRunsInNoCell() throws {
+        let paths = RunPaths(folder: folder.path)
+        for f in [paths.runsFolder, paths.checkpointsFolder, paths.baselinesFolder] {
+            try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true)
+        }
+        for record in SyntheticRuns.experiment {
+            try RunFile.write(record, to: (record.attributes.model.hasPrefix("baseline") ? paths.baselinesFolder : paths.runsFolder) + "/\(record.attributes.runID).h5")
+        }
+        let training = SyntheticRuns.record(model: "aae", latent: 8, seed: 2, ll: 400, epochs: 5)   // "complete" in the file
+        try RunFile.write(training, to: paths.checkpoint(training.attributes.runID))
+        var vae = SyntheticRuns.record(model: "vae", latent: 8, seed: 2, ll: 250, epochs: 4)
+        vae.attributes.status = .running
+        try RunFile.write(vae, to: paths.checkpoint(vae.attributes.runID))
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: paths.checkpointsFolder + "/.aae-z8-d0-s3.h5.tmp-1-2"))
+        var warnings: [String] = []
+        let html = try String(contentsOfFile: try writeReport(resultsFolder: folder.path) { warnings.append($0) }, encoding: .utf8)
+        XCTAssertEqual(warnings, [])
+        XCTAssertTrue(html.contains("<p class=\"lead\">6 runs and 2 unfinished · 1 failed · dataset mnist"), html)
+        XCTAssertTrue(html.contains("<td><strong>331.0 ± 2.1</strong> <span class=\"sub\">[+1 unfinished]</span></td>"), html)
+        XCTAssertTrue(html.contains(">failed <span class=\"sub\">[+1 unfinished]</span></td>"), html)
+        XCTAssertTrue(html.contains("2 runs are unfinished (a checkpoint: training, interrupted, or kept from another configuration) and in no cell: "
+                                    + "aae-z8-d0-s2 after epoch 5 of ?, vae-z8-d0-s2 after epoch 4 of ?"), html)
+        XCTAssertTrue(html.contains("<td>aae-z8-d0-s2</td><td>aae</td><td>8</td><td>0</td><td>2</td><td>unfinished</td><td>5 of ?</td>"), html)
+        XCTAssertFalse(html.contains("id=\"run-aae-z8-d0-s2\""), "a checkpoint has no section")
+        XCTAssertFalse(html.contains("400.0") || html.contains("250.0"), "a checkpoint's value is in no cell")
+        XCTAssertFalse(html.contains("tmp-1-2"))
+    }
+
     func testOddInputsAreLeftOutWithoutStoppingTheReport() throws {
         var odd = SyntheticRuns.record(model: "ae", latent: 1, ll: 90)
         odd.figures[FigureData.codes] = Tensor(shape: [10, 1], scalars: Array(repeating: 0, count: 10))

@@ -76,6 +76,41 @@ final class RunFileRoundTripTests: XCTestCase {
         XCTAssertEqual(Fixtures.bits(try RunFile.read(path)), Fixtures.bits(expected))
     }
 
+    /// The build and the kernel family of an evaluation join the file's lists once each, after
+    /// those that trained it, and the weights stay as they were.
+    func testUpdateEvaluationAddsItsBuildAndKernelsOnce() throws {
+        let path = try Fixtures.folder() + "/again.h5"
+        let record = Fixtures.fullRecord()
+        try RunFile.write(record, to: path)
+        try RunFile.updateEvaluation(at: path, parzen: record.parzen, evaluations: [:], evaluatedWith: "Haswell", evaluatedBy: "0.2.0 (abc1234)")
+        var read = try RunFile.read(path)
+        XCTAssertEqual(read.attributes.aelabVersion, "0.1.0,0.2.0 (abc1234)")
+        XCTAssertEqual(read.attributes.blasCores, "Prescott,Cooperlake,Haswell")
+        try RunFile.updateEvaluation(at: path, parzen: record.parzen, evaluations: [:], evaluatedWith: "Cooperlake", evaluatedBy: "0.1.0")
+        read = try RunFile.read(path)
+        XCTAssertEqual(read.attributes.aelabVersion, "0.1.0,0.2.0 (abc1234)")
+        var expected = record
+        expected.evaluations = [:]
+        expected.attributes.aelabVersion = "0.1.0,0.2.0 (abc1234)"
+        expected.attributes.blasCores = "Prescott,Cooperlake,Haswell"
+        XCTAssertEqual(Fixtures.bits(read), Fixtures.bits(expected), "nothing else changed")
+    }
+
+    /// The checkpoints of an experiment folder: every visible .h5 there, also one beside its run
+    /// file (an extension under way); not the temporaries of a writer.
+    func testCheckpointFilesAreTheVisibleH5FilesOfTheFolder() throws {
+        let paths = RunPaths(folder: try Fixtures.folder())
+        XCTAssertEqual(paths.checkpointFiles(), [], "no checkpoints folder: none")
+        for folder in [paths.runsFolder, paths.checkpointsFolder] {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        for name in ["b.h5", "a.h5", ".a.h5.tmp-1-2", "notes.txt"] {
+            try Data().write(to: URL(fileURLWithPath: paths.checkpointsFolder + "/" + name))
+        }
+        try Data().write(to: URL(fileURLWithPath: paths.runFile("a")))
+        XCTAssertEqual(paths.checkpointFiles(), [paths.checkpoint("a"), paths.checkpoint("b")])
+    }
+
     func testUpdateEvaluationOfMissingFileNamesIt() throws {
         let path = try Fixtures.folder() + "/absent.h5"
         let error = expectError { try RunFile.updateEvaluation(at: path, parzen: nil, evaluations: [:]) }
