@@ -10,7 +10,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Print the comparison tables of an experiment's runs.",
         discussion: """
-        RESULTS is an experiment's folder (e.g. results/mnist-sweep): every run file under runs/ and baselines/ is read, and the checkpoints of runs not finished yet are listed as unfinished (in no cell until whole: a cell with some of its seeds still training says so). The first table has the Parzen log-likelihood of the test images, models as rows and (latent, dropout) as columns, the best of each column marked with *; on MNIST the AAE paper's published values follow as reference rows. The second lists every run with its validation reconstruction, σ, importance-sampled log-likelihood (VAEs) and training time. CSV has one row per run; JSON has the tables and the runs.
+        RESULTS is an experiment's folder (e.g. results/mnist-sweep): every run file under runs/ and baselines/ is read, the checkpoints of runs not finished yet are listed as unfinished, and the runs the last aelab run planned (plan.json: its spec's whole sweep) that have neither file as not started; neither is in a cell until whole (a cell with some of its seeds still to come says '[+N unfinished]'). The first table has the Parzen log-likelihood of the test images, models as rows and (latent, dropout) as columns, the best of each column marked with *; on MNIST the AAE paper's published values follow as reference rows. The second lists every run with its validation reconstruction, σ, importance-sampled log-likelihood (VAEs) and training time. CSV has one row per run; JSON has the tables and the runs.
         """
     )
 
@@ -34,6 +34,7 @@ struct CompareCommand: ParsableCommand {
                 warn("skipping \(error)")
             }
         }
+        records += notStartedRuns(resultsFolder: folder, warn: warn)
         let name = experiment ?? records.first?.attributes.experiment ?? (folder as NSString).lastPathComponent
         let order = modelOrder.isEmpty ? ["ae", "vae", "cvae", "aae", "caae", "wae-gan", "wae-mmd"] : modelOrder
         let comparison = Comparison(experiment: name, runs: records.map(RunSummary.init), modelOrder: order)

@@ -96,6 +96,10 @@ struct RunCommand: ParsableCommand {
             }
             return
         }
+        if !worker {
+            // compare and report then list the runs not started yet (plan.json)
+            do { try runner.writePlan() } catch { warn("the run plan could not be written (\(error)); aelab compare will not list runs not started") }
+        }
         if jobs > 1 && !worker {
             try runInWorkers(runner)
         } else {

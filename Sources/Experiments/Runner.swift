@@ -184,6 +184,19 @@ public struct Runner {
         return .keep(changes: ch, checkpointed: false)
     }
 
+    /// Writes `plan.json` (`PlannedRuns`): every run of the spec, whatever the selection, so that
+    /// `aelab compare` and `aelab report` list the runs not started yet. `aelab run` calls it
+    /// before training; its worker processes do not.
+    public func writePlan() throws {
+        try paths.makeFolders()
+        let planned = runs.map {
+            RunAttributes(experiment: $0.experiment, runID: $0.id, model: $0.model, latentDim: $0.latentDim,
+                          dropout: $0.dropout, seed: $0.seed, dataset: $0.dataset, status: .running,
+                          spec: $0.resolvedJSON, started: "", aelabVersion: "")
+        }
+        try PlannedRuns.write(planned, to: paths.planFile, written: isoNow())
+    }
+
     /// Runs the selection in order; a run that fails is recorded and the sweep goes on.
     public func run() throws -> RunSummary {
         try paths.makeFolders()

@@ -9,8 +9,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var latentDim: Int
     public var dropout: Double
     public var seed: Int
-    /// "complete", "failed", or "unfinished": a checkpoint without its run file (training, or
-    /// interrupted), in no cell of the tables until it is whole.
+    /// "complete", "failed", "unfinished" (a checkpoint: training, or interrupted) or "not
+    /// started" (planned by the last `aelab run`, `plan.json`, with neither file yet); the last
+    /// two are in no cell of the tables until whole.
     public var status: String
     public var failure: String
     public var epochs: Int
@@ -38,8 +39,10 @@ public struct RunSummary: Sendable, Equatable, Codable {
 
     /// A Parzen baseline (training images as samples, a Gaussian fitted to pixels), not a model.
     public var isBaseline: Bool { model.hasPrefix("baseline") }
-    public var isUnfinished: Bool { status == Self.unfinished }
+    /// Unfinished or not started: not whole yet.
+    public var isUnfinished: Bool { status == Self.unfinished || status == Self.notStarted }
     static let unfinished = "unfinished"
+    static let notStarted = "not started"
 
     public init(_ record: RunRecord) {
         let a = record.attributes
@@ -49,7 +52,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         latentDim = a.latentDim
         dropout = a.dropout
         seed = a.seed
-        status = a.status == .running ? Self.unfinished : a.status.rawValue
+        status = a.status != .running ? a.status.rawValue : record.trainedEpochs == 0 ? Self.notStarted : Self.unfinished
         failure = a.failure
         epochs = record.trainedEpochs
         let spec = try? JSONSerialization.jsonObject(with: Data(a.spec.utf8)) as? [String: Any]
@@ -105,7 +108,7 @@ public struct Cell: Sendable, Equatable, Codable {
     }
     /// Failed runs in this cell, with their reasons.
     public var failures: [String]
-    /// Runs of this cell still checkpoints (training, or interrupted): not in `mean` yet.
+    /// Runs of this cell still checkpoints (training, or interrupted) or not started: not in `mean` yet.
     public var unfinished = 0
     public var isBest = false
 }

@@ -103,10 +103,19 @@ public struct Comparison: Sendable, Codable {
 
     /// Below a table whose runs are not all whole: which are not, so that no cell is read as final.
     static func unfinishedNote(_ runs: [RunSummary]) -> String? {
-        let unfinished = runs.filter(\.isUnfinished)
-        guard !unfinished.isEmpty else { return nil }
-        return "\(unfinished.count) run\(unfinished.count == 1 ? " is" : "s are") unfinished (a checkpoint: training, interrupted, or kept from another configuration) and in no cell: "
-            + unfinished.map { "\($0.runID) after epoch \(epochsText($0))" }.joined(separator: ", ")
+        let checkpoints = runs.filter { $0.status == RunSummary.unfinished }
+        let planned = runs.filter { $0.status == RunSummary.notStarted }
+        func count(_ n: Int) -> String { "\(n) run\(n == 1 ? " is" : "s are")" }
+        var parts: [String] = []
+        if !checkpoints.isEmpty {
+            parts.append(count(checkpoints.count) + " unfinished (a checkpoint: training, interrupted, or kept from another configuration) and in no cell: "
+                         + checkpoints.map { "\($0.runID) after epoch \(epochsText($0))" }.joined(separator: ", "))
+        }
+        if !planned.isEmpty {
+            parts.append(count(planned.count) + " not started (planned by the last aelab run, plan.json)"
+                         + (checkpoints.isEmpty ? " and in no cell: " : ": ") + planned.map(\.runID).joined(separator: ", "))
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     static func llText(_ ll: Double, _ se: Double?) -> String {

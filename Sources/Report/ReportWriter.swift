@@ -69,6 +69,7 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
             warn("skipping \(error)")
         }
     }
+    records += notStartedRuns(resultsFolder: resultsFolder, warn: warn)
     let experiment = records.first?.attributes.experiment
         ?? URL(fileURLWithPath: resultsFolder).standardizedFileURL.lastPathComponent
     return try writeReport(experiment: experiment, records: records,
@@ -90,6 +91,21 @@ public func unfinishedRuns(resultsFolder: String, warn: (String) -> Void = { _ i
             if FileManager.default.fileExists(atPath: file) { warn("skipping checkpoint \(error)") }
             return nil
         }
+    }
+}
+
+/// The runs of `resultsFolder`'s plan (`PlannedRuns`: the last `aelab run`'s sweep) with neither
+/// a run file nor a checkpoint, as records without epochs, which the tables list as not started.
+/// No plan gives none; one that cannot be read is passed to `warn` and gives none.
+public func notStartedRuns(resultsFolder: String, warn: (String) -> Void = { _ in }) -> [RunRecord] {
+    let paths = RunPaths(folder: resultsFolder), fm = FileManager.default
+    do {
+        return (try PlannedRuns.read(paths.planFile) ?? []).filter {
+            !fm.fileExists(atPath: paths.runFile($0.attributes.runID)) && !fm.fileExists(atPath: paths.checkpoint($0.attributes.runID))
+        }
+    } catch {
+        warn("skipping \(error)")
+        return []
     }
 }
 

@@ -128,12 +128,16 @@ final class RunCommandTests: XCTestCase {
         let compared = try CLI.run(["compare", experiment])
         XCTAssertEqual(compared.status, 0, compared.stderr)
         XCTAssertNotNil(compared.stdout.range(of: #"\n\S+-s1 +unfinished +\d of 6 "#, options: .regularExpression), compared.stdout)
-        XCTAssertNotNil(compared.stdout.range(of: #"1 run is unfinished \(a checkpoint: training, interrupted, or kept from another configuration\) and in no cell: \S+ after epoch \d of 6"#,
+        // The runs after it, which it did not reach, are not started (plan.json).
+        let notStarted = 3 - runFiles(killed, "resume").count
+        XCTAssertNotNil(compared.stdout.range(of: #"1 run is unfinished \(a checkpoint: training, interrupted, or kept from another configuration\) and in no cell: \S+ after epoch \d of 6"#
+                                              + (notStarted > 0 ? #"; \#(notStarted) runs? (is|are) not started \(planned by the last aelab run, plan\.json\): \S+"# : "\n"),
                                               options: .regularExpression), compared.stdout)
+        XCTAssertEqual(compared.stdout.components(separatedBy: "  not started  0 of 6 ").count - 1, notStarted, compared.stdout)
         let reported = try CLI.run(["report", experiment])
         XCTAssertEqual(reported.status, 0, reported.stderr)
         let html = try String(contentsOfFile: experiment + "/report/index.html", encoding: .utf8)
-        XCTAssertNotNil(html.range(of: #"<p class="lead">\d runs? and 1 unfinished · dataset mnist"#, options: .regularExpression), html)
+        XCTAssertNotNil(html.range(of: #"<p class="lead">\d runs? and \#(1 + notStarted) unfinished · dataset mnist"#, options: .regularExpression), html)
 
         let again = try CLI.run(["run", spec, "--results", killed.path])
         XCTAssertEqual(again.status, 0, again.stderr)
@@ -389,6 +393,9 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("2 runs, 2 at a time in worker processes"), r.stdout)
         XCTAssertEqual(runFiles(folder, "only"), ["aae-z2-d0.25-s1.h5", "aae-z3-d0.25-s1.h5"])
+        // The table after it lists the spec's other runs as not started, their cells as unfinished.
+        XCTAssertTrue(r.stdout.contains("2 runs are not started (planned by the last aelab run, plan.json) and in no cell: ae-z2-d0.25-s1, ae-z3-d0.25-s1\n"), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #"\nae +unfinished +unfinished\n"#, options: .regularExpression), r.stdout)
         let dry = try CLI.run(["run", spec, "--results", folder.path, "--only", "ae-z3-d0.25-s1", "--dry-run"])
         XCTAssertEqual(dry.stdout.split(separator: "\n").first.map(String.init), "ae-z3-d0.25-s1  pending  (1 epochs)", dry.stdout)
         XCTAssertTrue(dry.stdout.contains("1 run of 4 selected"), dry.stdout)

@@ -121,4 +121,28 @@ final class ComparisonTests: XCTestCase {
         XCTAssertTrue(csv.contains { $0.hasPrefix("aae-z8-d0.0-s2,aae,mnist,8,0.0,2,unfinished,,5,300.0,") && $0.hasSuffix(",200") },
                       csv.joined(separator: "\n"))
     }
+
+    /// A run planned (plan.json) but not started is a record without epochs: "not started", in no
+    /// cell, counted with the unfinished ones beside a cell's mean, and named as such in the note.
+    func testNotStartedRunsAreListedAndInNoCell() throws {
+        let planned = #"{"training": {"epochs": 200}}"#
+        let runs = [summary("aae", z: 8, d: 0, ll: 220, spec: planned),
+                    summary("aae", z: 8, d: 0, seed: 2, ll: nil, spec: planned, unfinished: true, epochs: 0),
+                    summary("aae", z: 8, d: 0.2, ll: nil, spec: planned, unfinished: true, epochs: 1)]
+        XCTAssertEqual(runs.map(\.status), ["complete", "not started", "unfinished"])
+        XCTAssertEqual(runs.map(\.isUnfinished), [false, true, true])
+        let table = ComparisonTable(dataset: "mnist", runs: runs, modelOrder: ["aae"])
+        XCTAssertEqual(table.cells["aae"]?[0]?.mean, 220)
+        XCTAssertEqual(table.cells["aae"]?[0]?.seeds, 1)
+        XCTAssertEqual(table.cells["aae"]?[0]?.unfinished, 1)
+        let text = try Comparison(experiment: "x", runs: runs).render(.table)
+        XCTAssertTrue(text.contains("1 run is unfinished (a checkpoint: training, interrupted, or kept from another configuration) and in no cell: "
+                                    + "aae-z8-d0.2-s1 after epoch 1 of 200; 1 run is not started (planned by the last aelab run, plan.json): aae-z8-d0.0-s2\n"), text)
+        XCTAssertNotNil(text.range(of: #"\naae-z8-d0\.0-s2 +not started +0 of 200 "#, options: .regularExpression), text)
+        let onlyPlanned = try Comparison(experiment: "x", runs: Array(runs.prefix(2))).render(.markdown)
+        XCTAssertTrue(onlyPlanned.contains("1 run is not started (planned by the last aelab run, plan.json) and in no cell: aae-z8-d0.0-s2\n"),
+                      onlyPlanned)
+        let csv = try Comparison(experiment: "x", runs: runs).render(.csv)
+        XCTAssertTrue(csv.contains("\naae-z8-d0.0-s2,aae,mnist,8,0.0,2,not started,,0,0.0,"), csv)
+    }
 }
