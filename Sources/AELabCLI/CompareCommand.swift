@@ -26,15 +26,17 @@ struct CompareCommand: ParsableCommand {
     static func printComparison(folder: String, experiment: String?, modelOrder: [String], format: Comparison.Format) throws {
         let paths = RunPaths(folder: folder)
         let files = paths.allRunFiles()
-        guard !files.isEmpty || !paths.checkpointFiles().isEmpty else { throw failure("\(folder): \(RunPaths.noRunFiles)") }
-        // Checkpoints first: a run that finishes in between is then read twice rather than missed.
-        var records = unfinishedRuns(resultsFolder: folder, warn: warn)
+        guard !files.isEmpty || !paths.checkpointFiles().isEmpty || FileManager.default.fileExists(atPath: paths.planFile) else {
+            throw failure("\(folder): \(RunPaths.noRunFiles)")
+        }
+        // Planned runs without a file, then checkpoints, then run files: a run that starts or
+        // finishes in between is then read twice rather than missed.
+        var records = notStartedRuns(resultsFolder: folder, warn: warn) + unfinishedRuns(resultsFolder: folder, warn: warn)
         for file in files {
             do { records.append(try RunFile.read(file, parts: .summary)) } catch {
                 warn("skipping \(error)")
             }
         }
-        records += notStartedRuns(resultsFolder: folder, warn: warn)
         let name = experiment ?? records.first?.attributes.experiment ?? (folder as NSString).lastPathComponent
         let order = modelOrder.isEmpty ? ["ae", "vae", "cvae", "aae", "caae", "wae-gan", "wae-mmd"] : modelOrder
         let comparison = Comparison(experiment: name, runs: records.map(RunSummary.init), modelOrder: order)

@@ -97,8 +97,17 @@ struct RunCommand: ParsableCommand {
             return
         }
         if !worker {
-            // compare and report then list the runs not started yet (plan.json)
-            do { try runner.writePlan() } catch { warn("the run plan could not be written (\(error)); aelab compare will not list runs not started") }
+            // compare and report then list the runs not started yet (plan.json); not when a dataset
+            // is missing, since training then stops at once with its own error
+            let located = Set(runner.runs.map(\.dataset)).allSatisfy { name in
+                (try? DataSearchPath.standard().locate(try DatasetInfo.named(name))) != nil
+            }
+            if located {
+                do { try runner.writePlan() } catch {
+                    try? FileManager.default.removeItem(atPath: runner.paths.planFile)
+                    warn("the run plan could not be written (\(error)); aelab compare will not list the runs not started")
+                }
+            }
         }
         if jobs > 1 && !worker {
             try runInWorkers(runner)

@@ -110,7 +110,12 @@ public struct Cell: Sendable, Equatable, Codable {
     public var failures: [String]
     /// Runs of this cell still checkpoints (training, or interrupted) or not started: not in `mean` yet.
     public var unfinished = 0
+    /// Of `unfinished`, the runs not started (planned, without a file).
+    public var notStarted = 0
     public var isBest = false
+
+    /// What a cell without a mean says when no run of it failed: "not started" or "unfinished".
+    var waitingText: String { notStarted == unfinished ? RunSummary.notStarted : RunSummary.unfinished }
 }
 
 /// The comparison of one dataset: models × (latent, dropout).
@@ -147,10 +152,12 @@ public struct ComparisonTable: Sendable, Equatable, Codable {
                 let all = models.filter { $0.model == model && $0.latentDim == column.latentDim && $0.dropout == column.dropout }
                 guard !all.isEmpty else { return nil }
                 let group = all.filter { !$0.isUnfinished }, unfinished = all.count - group.count
+                let notStarted = all.filter { $0.status == RunSummary.notStarted }.count
                 let finished = group.compactMap { run in run.parzen.map { ($0, run.parzenStandardError ?? 0) } }
                 let failures = group.filter { $0.status == "failed" }.map { "\($0.runID): \($0.failure)" }
                 guard !finished.isEmpty else {
-                    return Cell(mean: nil, standardError: nil, seedSpread: nil, seeds: 0, failures: failures, unfinished: unfinished)
+                    return Cell(mean: nil, standardError: nil, seedSpread: nil, seeds: 0, failures: failures, unfinished: unfinished,
+                                notStarted: notStarted)
                 }
                 let lls = finished.map(\.0)
                 let mean = lls.reduce(0, +) / Double(lls.count)
@@ -158,7 +165,7 @@ public struct ComparisonTable: Sendable, Equatable, Codable {
                     ? (lls.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(lls.count - 1)).squareRoot() : nil
                 let se = finished.map(\.1).reduce(0, +) / Double(finished.count)
                 return Cell(mean: mean, standardError: se, seedSpread: spread, seeds: lls.count, failures: failures,
-                            unfinished: unfinished)
+                            unfinished: unfinished, notStarted: notStarted)
             }
         }
         for c in columns.indices {

@@ -90,7 +90,7 @@ public struct Comparison: Sendable, Codable {
 
     static func cellText(_ c: Cell) -> String {
         let more = c.unfinished > 0 ? " [+\(c.unfinished) unfinished]" : ""
-        guard let mean = c.mean else { return c.failures.isEmpty && c.unfinished > 0 ? "unfinished" : "failed" + more }
+        guard let mean = c.mean else { return c.failures.isEmpty && c.unfinished > 0 ? c.waitingText : "failed" + more }
         var s = (c.isBest ? "*" : "") + llText(mean, c.shownError)
         if let spread = c.seedSpread { s += String(format: " [sd %.1f over %d seeds]", spread, c.seeds) }
         return s + more

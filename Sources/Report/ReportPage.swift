@@ -17,7 +17,7 @@ struct ReportPage {
         let unfinished = comparison.runs.filter(\.isUnfinished)
         let records = records.filter { !$0.attributes.model.hasPrefix("baseline") && $0.attributes.status != .running }
             .sorted { $0.attributes.runID < $1.attributes.runID }
-        body += header(experiment: experiment, records: records, unfinished: unfinished.count,
+        body += header(experiment: experiment, records: records, unfinished: unfinished,
                        datasets: Set(comparison.runs.map(\.dataset)).sorted(), problems: problems)
         body += "<section id=\"comparison\">\n<h2>Comparison</h2>\n"
         for table in comparison.tables {
@@ -54,12 +54,15 @@ struct ReportPage {
 
     private var title = "AELab report"
 
-    private mutating func header(experiment: String, records: [RunRecord], unfinished: Int, datasets: [String],
+    private mutating func header(experiment: String, records: [RunRecord], unfinished: [RunSummary], datasets: [String],
                                  problems: [String]) -> String {
         title = "AELab report: " + escapeXML(experiment)
         let failed = records.filter { $0.attributes.status == .failed }.count
         let datasets = datasets.joined(separator: ", ")
-        var facts = ["\(records.count) run\(records.count == 1 ? "" : "s")" + (unfinished > 0 ? " and \(unfinished) unfinished" : "")]
+        // "6 runs and 2 unfinished, 3 not started": checkpoints, then planned runs without a file.
+        let notStarted = unfinished.filter { $0.status == RunSummary.notStarted }.count, started = unfinished.count - notStarted
+        let waiting = [started > 0 ? "\(started) unfinished" : nil, notStarted > 0 ? "\(notStarted) not started" : nil].compactMap { $0 }
+        var facts = ["\(records.count) run\(records.count == 1 ? "" : "s")" + (waiting.isEmpty ? "" : " and " + waiting.joined(separator: ", "))]
         if failed > 0 { facts.append("\(failed) failed") }
         if !datasets.isEmpty { facts.append("dataset\(datasets.contains(",") ? "s" : "") " + datasets) }
         if let version = records.first?.attributes.aelabVersion, !version.isEmpty { facts.append("aelab " + version) }
@@ -116,7 +119,7 @@ struct ReportPage {
         guard let cell else { return "<td class=\"missing\">—</td>" }
         let more = cell.unfinished > 0 ? " <span class=\"sub\">[+\(cell.unfinished) unfinished]</span>" : ""
         guard let mean = cell.mean else {
-            if cell.failures.isEmpty && cell.unfinished > 0 { return "<td class=\"missing\">unfinished</td>" }
+            if cell.failures.isEmpty && cell.unfinished > 0 { return "<td class=\"missing\">\(cell.waitingText)</td>" }
             return "<td class=\"failed\" title=\"\(escapeXML(cell.failures.joined(separator: "\n")))\">failed\(more)</td>"
         }
         var text = escapeXML(Comparison.llText(mean, cell.shownError))

@@ -55,11 +55,14 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
     // The runs, then the Parzen baselines beside them.
     let paths = RunPaths(folder: resultsFolder)
     let files = paths.allRunFiles()
-    guard !files.isEmpty || !paths.checkpointFiles().isEmpty else {
+    guard !files.isEmpty || !paths.checkpointFiles().isEmpty || FileManager.default.fileExists(atPath: paths.planFile) else {
         throw ReportError(path: resultsFolder, problem: RunPaths.noRunFiles)
     }
-    // Checkpoints first: a run that finishes in between is then read twice rather than missed.
-    var records = unfinishedRuns(resultsFolder: resultsFolder, warn: warn), problems: [String] = []
+    // Planned runs without a file, then checkpoints, then run files: a run that starts or
+    // finishes in between is then read twice rather than missed.
+    var problems: [String] = []
+    var records = notStartedRuns(resultsFolder: resultsFolder) { problems.append($0); warn($0) }
+    records += unfinishedRuns(resultsFolder: resultsFolder, warn: warn)
     for file in files {
         do {
             records.append(try RunFile.read(file, parts: [.summary, .samples]))
@@ -69,7 +72,6 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
             warn("skipping \(error)")
         }
     }
-    records += notStartedRuns(resultsFolder: resultsFolder, warn: warn)
     let experiment = records.first?.attributes.experiment
         ?? URL(fileURLWithPath: resultsFolder).standardizedFileURL.lastPathComponent
     return try writeReport(experiment: experiment, records: records,
@@ -96,7 +98,8 @@ public func unfinishedRuns(resultsFolder: String, warn: (String) -> Void = { _ i
 
 /// The runs of `resultsFolder`'s plan (`PlannedRuns`: the last `aelab run`'s sweep) with neither
 /// a run file nor a checkpoint, as records without epochs, which the tables list as not started.
-/// No plan gives none; one that cannot be read is passed to `warn` and gives none.
+/// No plan gives none; one that cannot be read is passed to `warn` (one line naming the file) and
+/// gives none.
 public func notStartedRuns(resultsFolder: String, warn: (String) -> Void = { _ in }) -> [RunRecord] {
     let paths = RunPaths(folder: resultsFolder), fm = FileManager.default
     do {
@@ -104,7 +107,7 @@ public func notStartedRuns(resultsFolder: String, warn: (String) -> Void = { _ i
             !fm.fileExists(atPath: paths.runFile($0.attributes.runID)) && !fm.fileExists(atPath: paths.checkpoint($0.attributes.runID))
         }
     } catch {
-        warn("skipping \(error)")
+        warn("\(error); the runs not started are not listed")
         return []
     }
 }

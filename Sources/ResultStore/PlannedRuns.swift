@@ -43,14 +43,19 @@ public enum PlannedRuns {
     /// nil when there is no plan. A plan that cannot be read is an error naming the file.
     public static func read(_ path: String) throws -> [RunRecord]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        struct Format: Codable { var format: String }
         let file: File
         do {
-            file = try JSONDecoder().decode(File.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let format = try JSONDecoder().decode(Format.self, from: data).format
+            guard format == "aelab-plan/1" else {
+                throw HDF5Error(file: path, object: nil, problem: "format '\(format)', expected 'aelab-plan/1' (a newer aelab's plan?)")
+            }
+            file = try JSONDecoder().decode(File.self, from: data)
+        } catch let error as HDF5Error {
+            throw error
         } catch {
-            throw HDF5Error(file: path, object: nil, problem: "not a run plan (aelab-plan/1 JSON as aelab run writes it; delete it and run again)")
-        }
-        guard file.format == "aelab-plan/1" else {
-            throw HDF5Error(file: path, object: nil, problem: "format '\(file.format)', expected 'aelab-plan/1'")
+            throw HDF5Error(file: path, object: nil, problem: "not a run plan (aelab-plan/1 JSON as aelab run writes it; delete it or run the spec again)")
         }
         return file.runs.map {
             RunRecord(attributes: RunAttributes(experiment: $0.experiment, runID: $0.run_id, model: $0.model,

@@ -46,7 +46,7 @@ public struct RunPaths: Sendable {
     @discardableResult
     public func removeStaleTemporaries() -> Int {
         var freed = 0
-        for folder in [runsFolder, checkpointsFolder, baselinesFolder] {
+        for folder in [experimentFolder, runsFolder, checkpointsFolder, baselinesFolder] {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") {
                 guard let range = name.range(of: ".tmp-"),
                       let pid = Int32(name[range.upperBound...].prefix { $0.isNumber }),

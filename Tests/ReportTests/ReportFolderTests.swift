@@ -99,7 +99,7 @@ final class ReportFolderTests: XCTestCase {
 
     /// plan.json (the last aelab run's sweep): its runs with neither a run file nor a checkpoint
     /// are listed as not started, those with one are not listed twice; a damaged plan is a warning
-    /// naming the file, and the report is written without it.
+    /// naming the file, listed at the top of the report, which is written without it.
     func testPlannedRunsWithoutFilesAreNotStarted() throws {
         let paths = RunPaths(folder: folder.path)
         try paths.makeFolders()
@@ -109,18 +109,21 @@ final class ReportFolderTests: XCTestCase {
         let present = try XCTUnwrap(SyntheticRuns.experiment.first { !$0.attributes.model.hasPrefix("baseline") })
         var planned = SyntheticRuns.record(model: "aae", latent: 8, seed: 2, ll: nil)
         planned.attributes.spec = #"{"training": {"epochs": 12}}"#
-        try PlannedRuns.write([present.attributes, planned.attributes], to: paths.planFile, written: "2026-12-03T07:00:00Z")
+        var training = SyntheticRuns.record(model: "vae", latent: 8, seed: 2, ll: nil, epochs: 3)
+        training.attributes.status = .running
+        try RunFile.write(training, to: paths.checkpoint(training.attributes.runID))
+        try PlannedRuns.write([present.attributes, planned.attributes, training.attributes], to: paths.planFile, written: "2026-12-03T07:00:00Z")
         let read = try XCTUnwrap(try PlannedRuns.read(paths.planFile))
-        XCTAssertEqual(read.map(\.attributes.runID), [present.attributes.runID, "aae-z8-d0-s2"])
+        XCTAssertEqual(read.map(\.attributes.runID), [present.attributes.runID, "aae-z8-d0-s2", "vae-z8-d0-s2"])
         XCTAssertEqual(read[1].attributes.spec, planned.attributes.spec)
         XCTAssertEqual(read[1].attributes.dropout, 0)
-        XCTAssertEqual(read.map(\.trainedEpochs), [0, 0])
+        XCTAssertEqual(read.map(\.trainedEpochs), [0, 0, 0])
 
         var warnings: [String] = []
         var html = try String(contentsOfFile: try writeReport(resultsFolder: folder.path) { warnings.append($0) }, encoding: .utf8)
         XCTAssertEqual(warnings, [])
-        XCTAssertTrue(html.contains("<p class=\"lead\">6 runs and 1 unfinished · 1 failed · dataset mnist"), html)
-        XCTAssertTrue(html.contains("1 run is not started (planned by the last aelab run, plan.json) and in no cell: aae-z8-d0-s2."), html)
+        XCTAssertTrue(html.contains("<p class=\"lead\">6 runs and 1 unfinished, 1 not started · 1 failed · dataset mnist"), html)
+        XCTAssertTrue(html.contains("in no cell: vae-z8-d0-s2 after epoch 3 of ?; 1 run is not started (planned by the last aelab run, plan.json): aae-z8-d0-s2."), html)
         XCTAssertTrue(html.contains("<td>aae-z8-d0-s2</td><td>aae</td><td>8</td><td>0</td><td>2</td><td>not started</td><td>0 of 12</td>"), html)
         XCTAssertEqual(html.components(separatedBy: "<td>not started</td>").count - 1, 1, html)
 
@@ -128,7 +131,12 @@ final class ReportFolderTests: XCTestCase {
         html = try String(contentsOfFile: try writeReport(resultsFolder: folder.path) { warnings.append($0) }, encoding: .utf8)
         XCTAssertEqual(warnings.count, 1)
         XCTAssertTrue(warnings.first?.contains(paths.planFile + ": not a run plan") ?? false, "\(warnings)")
-        XCTAssertFalse(html.contains("not started"), html)
+        XCTAssertTrue(html.contains(escapeXML(paths.planFile + ": not a run plan")), html)
+        XCTAssertFalse(html.contains("<td>not started</td>"), html)
+        try Data(#"{"format": "aelab-plan/2", "plan": {}}"#.utf8).write(to: URL(fileURLWithPath: paths.planFile))
+        XCTAssertThrowsError(try PlannedRuns.read(paths.planFile)) {
+            XCTAssertEqual("\($0)", paths.planFile + ": format 'aelab-plan/2', expected 'aelab-plan/1' (a newer aelab's plan?)")
+        }
     }
 
     /// A results folder read while it trains: each checkpoint is an unfinished run whatever status
