@@ -24,21 +24,12 @@ struct CompareCommand: ParsableCommand {
 
     /// Reads every run file of `folder` (summaries only) and prints the comparison.
     static func printComparison(folder: String, experiment: String?, modelOrder: [String], format: Comparison.Format) throws {
-        let paths = RunPaths(folder: folder)
-        let files = paths.allRunFiles()
-        guard !files.isEmpty || !paths.checkpointFiles().isEmpty || FileManager.default.fileExists(atPath: paths.planFile) else {
-            throw failure("\(folder): \(RunPaths.noRunFiles)")
-        }
-        // Planned runs without a file, then checkpoints, then run files: a run that starts or
-        // finishes in between is then read twice rather than missed.
-        var records = notStartedRuns(resultsFolder: folder, warn: warn) + unfinishedRuns(resultsFolder: folder, warn: warn)
-        for file in files {
-            do { records.append(try RunFile.read(file, parts: .summary)) } catch {
-                warn("skipping \(error)")
-            }
+        let records: [RunRecord]
+        do { records = try experimentRecords(resultsFolder: folder, parts: .summary, warn: warn).records } catch let error as ReportError {
+            throw failure(error.description)
         }
         let name = experiment ?? records.first?.attributes.experiment ?? (folder as NSString).lastPathComponent
-        let order = modelOrder.isEmpty ? ["ae", "vae", "cvae", "aae", "caae", "wae-gan", "wae-mmd"] : modelOrder
+        let order = modelOrder.isEmpty ? defaultModelOrder : modelOrder
         let comparison = Comparison(experiment: name, runs: records.map(RunSummary.init), modelOrder: order)
         FileHandle.standardOutput.write(try comparison.render(format).data(using: .utf8)!)
     }

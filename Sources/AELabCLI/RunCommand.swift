@@ -90,19 +90,14 @@ struct RunCommand: ParsableCommand {
             emit("\(selected) run\(selected == 1 ? "" : "s") of \(runner.runs.count) selected")
             // Training would stop at the first run without its data: say so now.
             for name in Set(runner.selectedRuns.filter { runner.plan(for: $0).trains }.map(\.dataset)).sorted() {
-                do { _ = try DataSearchPath.standard().locate(try DatasetInfo.named(name)) } catch {
-                    warn("\(error); the runs above that train would fail")
-                }
+                if let error = Self.missing(dataset: name) { warn("\(error); the runs above that train would fail") }
             }
             return
         }
         if !worker {
             // compare and report then list the runs not started yet (plan.json); not when a dataset
             // is missing, since training then stops at once with its own error
-            let located = Set(runner.runs.map(\.dataset)).allSatisfy { name in
-                (try? DataSearchPath.standard().locate(try DatasetInfo.named(name))) != nil
-            }
-            if located {
+            if Set(runner.runs.map(\.dataset)).allSatisfy({ Self.missing(dataset: $0) == nil }) {
                 do { try runner.writePlan() } catch {
                     try? FileManager.default.removeItem(atPath: runner.paths.planFile)
                     warn("the run plan could not be written (\(error)); aelab compare will not list the runs not started")
@@ -126,6 +121,12 @@ struct RunCommand: ParsableCommand {
         } catch {
             warn("the report could not be written: \(error)")
         }
+    }
+
+    /// Why the dataset `name` cannot be found (its search path and how to get it), or nil.
+    static func missing(dataset name: String) -> Error? {
+        do { _ = try DataSearchPath.standard().locate(try DatasetInfo.named(name)) } catch { return error }
+        return nil
     }
 
     /// Runs each pending run in a process of its own (this program with --worker --only ID),

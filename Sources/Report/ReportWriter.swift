@@ -52,31 +52,39 @@ public func writeReport(resultsFolder: String, modelOrder: [String] = defaultMod
     guard FileManager.default.fileExists(atPath: runs.path) else {
         throw ReportError(path: runs.path, problem: "no run folder (expected RESULTS/runs/*.h5 as written by aelab run)")
     }
-    // The runs, then the Parzen baselines beside them.
+    let (records, problems) = try experimentRecords(resultsFolder: resultsFolder, parts: [.summary, .samples], warn: warn)
+    let experiment = records.first?.attributes.experiment
+        ?? URL(fileURLWithPath: resultsFolder).standardizedFileURL.lastPathComponent
+    return try writeReport(experiment: experiment, records: records,
+                           to: URL(fileURLWithPath: resultsFolder).appendingPathComponent("report").path,
+                           modelOrder: modelOrder, problems: problems)
+}
+
+/// Everything the tables of `resultsFolder` show: the planned runs without a file, the
+/// checkpoints, then the run files and baselines (`parts` of each), read in that order so that a
+/// run starting or finishing meanwhile is read twice rather than missed. An unreadable file or
+/// plan is left out, passed to `warn` and listed in `problems`; a folder with none of them is an
+/// error.
+public func experimentRecords(resultsFolder: String, parts: RunFile.Parts,
+                              warn: (String) -> Void = { _ in }) throws -> (records: [RunRecord], problems: [String]) {
     let paths = RunPaths(folder: resultsFolder)
     let files = paths.allRunFiles()
     guard !files.isEmpty || !paths.checkpointFiles().isEmpty || FileManager.default.fileExists(atPath: paths.planFile) else {
         throw ReportError(path: resultsFolder, problem: RunPaths.noRunFiles)
     }
-    // Planned runs without a file, then checkpoints, then run files: a run that starts or
-    // finishes in between is then read twice rather than missed.
     var problems: [String] = []
     var records = notStartedRuns(resultsFolder: resultsFolder) { problems.append($0); warn($0) }
     records += unfinishedRuns(resultsFolder: resultsFolder, warn: warn)
     for file in files {
         do {
-            records.append(try RunFile.read(file, parts: [.summary, .samples]))
+            records.append(try RunFile.read(file, parts: parts))
         } catch {
             let name = URL(fileURLWithPath: file).pathComponents.suffix(2).joined(separator: "/")
             problems.append("\(name) was left out: \(error)")
             warn("skipping \(error)")
         }
     }
-    let experiment = records.first?.attributes.experiment
-        ?? URL(fileURLWithPath: resultsFolder).standardizedFileURL.lastPathComponent
-    return try writeReport(experiment: experiment, records: records,
-                           to: URL(fileURLWithPath: resultsFolder).appendingPathComponent("report").path,
-                           modelOrder: modelOrder, problems: problems)
+    return (records, problems)
 }
 
 /// The checkpoints of `resultsFolder` (attributes and metrics), marked running whatever the
