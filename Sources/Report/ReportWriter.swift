@@ -74,6 +74,9 @@ public func experimentRecords(resultsFolder: String, parts: RunFile.Parts,
     }
     var problems: [String] = []
     var records = notStartedRuns(resultsFolder: resultsFolder) { problems.append($0); warn($0) }
+    if files.isEmpty && records.isEmpty && paths.checkpointFiles().isEmpty {   // only a damaged or empty plan
+        throw ReportError(path: resultsFolder, problem: RunPaths.noRunFiles)
+    }
     records += unfinishedRuns(resultsFolder: resultsFolder, warn: warn)
     for file in files {
         do {

@@ -133,6 +133,13 @@ final class ReportFolderTests: XCTestCase {
         XCTAssertTrue(warnings.first?.contains(paths.planFile + ": not a run plan") ?? false, "\(warnings)")
         XCTAssertTrue(html.contains(escapeXML(paths.planFile + ": not a run plan")), html)
         XCTAssertFalse(html.contains("<td>not started</td>"), html)
+        // A folder holding nothing but a damaged plan is the error of a folder without runs.
+        let planOnly = folder.appendingPathComponent("plan-only")
+        try FileManager.default.createDirectory(at: planOnly.appendingPathComponent("runs"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: paths.planFile, toPath: planOnly.appendingPathComponent("plan.json").path)
+        XCTAssertThrowsError(try writeReport(resultsFolder: planOnly.path)) {
+            XCTAssertEqual("\($0)", planOnly.path + ": " + RunPaths.noRunFiles)
+        }
         try Data(#"{"format": "aelab-plan/2", "plan": {}}"#.utf8).write(to: URL(fileURLWithPath: paths.planFile))
         XCTAssertThrowsError(try PlannedRuns.read(paths.planFile)) {
             XCTAssertEqual("\($0)", paths.planFile + ": format 'aelab-plan/2', expected 'aelab-plan/1' (a newer aelab's plan?)")
