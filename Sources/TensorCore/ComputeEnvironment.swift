@@ -2,7 +2,7 @@ import _CKernels
 
 /// Process-wide settings for training and evaluation: OpenBLAS threads and the allocator.
 public enum ComputeEnvironment {
-    /// Sets the OpenBLAS thread count and keeps freed tensor memory in the process.
+    /// Sets the OpenBLAS thread count and AELab's own (`WorkerThreads`), and keeps freed tensor memory in the process.
     ///
     /// A training step allocates and frees the same tensor sizes every batch (activations,
     /// gradients: up to 5.8 MB each). By default glibc serves blocks above a dynamic threshold
@@ -16,6 +16,7 @@ public enum ComputeEnvironment {
     public static func configure(threads: Int) {
         aelab_openblas_set_thread_timeout(18)
         BLAS.setThreads(threads)
+        WorkerThreads.set(threads)
         keepFreedMemory()
     }
 
