@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["NeuralNet"]),
         .target(name: "ResultStore", dependencies: ["TensorCore", "_CHDF5Shim"]),
         .target(name: "Evaluation", dependencies: ["TensorCore"], swiftSettings: optimizedKernels),
-        .target(name: "Report", dependencies: ["ResultStore", "_CZlib"]),
+        .target(name: "Report", dependencies: ["ResultStore", "Models", "_CZlib"]),
         .target(name: "Experiments", dependencies: ["Models", "Training", "Datasets", "ResultStore", "Evaluation", "BuildInfo"]),
         .target(name: "Training", dependencies: ["Models", "Datasets"]),
         .target(name: "AELabCLI", dependencies: [

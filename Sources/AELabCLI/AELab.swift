@@ -11,7 +11,7 @@ public struct AELab: ParsableCommand {
 
         OPENBLAS_CORETYPE names OpenBLAS's kernel family, e.g. Haswell or SkylakeX. Unset, aelab keeps OpenBLAS's own choice unless that lacks AVX2 on a CPU with AVX2 and FMA (Debian 12's OpenBLAS falls back to SSE3 kernels on the newest Xeons, several times slower); it then starts itself again with the best family the CPU's flags allow. Set, it is used as it is. Run files record the families: aelab inspect RUN.h5 shows them; aelab info shows this machine's.
         """,
-        subcommands: [RunCommand.self, CompareCommand.self, ReportCommand.self, EvaluateCommand.self, InspectCommand.self, TrainCommand.self, DataCommand.self, SlurmCommand.self, InfoCommand.self]
+        subcommands: [RunCommand.self, CompareCommand.self, ReportCommand.self, EvaluateCommand.self, InspectCommand.self, TrainCommand.self, ModelsCommand.self, DataCommand.self, SlurmCommand.self, InfoCommand.self]
     )
     public init() {}
 }

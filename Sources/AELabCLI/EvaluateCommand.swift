@@ -20,7 +20,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Generated samples (default: the run's setting).") var samples: Int?
     @Option(parsing: .unconditional, help: "Test points (default: the run's setting).") var testPoints: Int?
     @Option(parsing: .unconditional, help: "σ grid: MIN:MAX:COUNT (log-spaced) or a comma-separated list (default: the run's).") var sigmaGrid: String?
-    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 2
+    @Option(parsing: .unconditional, help: "Threads, for OpenBLAS and AELab's own loops.") var threads = 2
 
     func validate() throws {
         if let samples, samples < 1 { throw ValidationError("--samples must be at least 1, got \(samples)") }

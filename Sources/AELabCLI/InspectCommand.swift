@@ -23,7 +23,7 @@ struct InspectCommand: ParsableCommand {
         do { r = try RunFile.read(file) } catch { throw failure("\(error)") }
         if epochs { return printEpochs(r) }
         let a = r.attributes
-        emit("\(file)  (\(RunFile.format))")
+        emit("\(file)  (\(r.attributes.format))")
         emit("  run        \(a.runID) of experiment \(a.experiment)")
         emit("  model      \(a.model), latent \(a.latentDim), dropout \(a.dropout), seed \(a.seed), dataset \(a.dataset)")
         emit("  status     \(a.status.rawValue)\(a.failure.isEmpty ? "" : ": " + a.failure)")
@@ -43,8 +43,7 @@ struct InspectCommand: ParsableCommand {
             emit("  \(name): " + values.sorted { $0.key < $1.key }.map { "\($0.key) \(fmt($0.value))" }.joined(separator: ", "))
         }
         for n in r.networks {
-            emit("  network    \(n.name): \(n.layerSizes.map(String.init).joined(separator: "-")), \(n.activation) → \(n.outputActivation), dropout \(Float(n.dropout))"
-                 + (n.extraInputs.isEmpty ? "" : ", extra inputs \(n.extraInputs.joined(separator: ", "))"))
+            emit("  network    \(n.name): \(n.summary)")
         }
         if let s = r.generatedSamples { emit("  samples    \(s.shape)") }
         if !r.figures.isEmpty { emit("  figures    " + r.figures.keys.sorted().map { "\($0) \(r.figures[$0]!.shape)" }.joined(separator: ", ")) }

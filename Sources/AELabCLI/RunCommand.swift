@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run only the runs whose id matches one of these comma-separated patterns (* and ? as in the shell), e.g. aae-z8-d0-s1 or 'vae-*'; --dry-run lists the ids.", valueName: "patterns"))
     var only: String?
     @Option(parsing: .unconditional, help: "Run this many runs at once, each in its own process.") var jobs = 1
-    @Option(parsing: .unconditional, help: "OpenBLAS threads per process (default: the cores divided by --jobs).") var threads: Int?
+    @Option(parsing: .unconditional, help: "Threads per process, for OpenBLAS and AELab's own loops (default: the cores divided by --jobs).") var threads: Int?
     @Flag(help: "Redo runs that are already complete or failed.") var overwrite = false
     @Flag(help: "Retry runs that failed, keeping complete ones.") var retryFailed = false
     @Flag(help: "List the runs and their state; train nothing.") var dryRun = false

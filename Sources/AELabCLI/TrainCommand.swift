@@ -34,7 +34,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Seed of every random stream.") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Use only the first N training images.") var trainLimit: Int?
     @Option(parsing: .unconditional, help: "Validation images held out from the end of the training file.") var validationSize = 1000
-    @Option(parsing: .unconditional, help: "OpenBLAS threads.") var threads = 2
+    @Option(parsing: .unconditional, help: "Threads, for OpenBLAS and AELab's own loops.") var threads = 2
 
     func validate() throws {
         guard let family = ModelRegistry.family(named: model) else {
@@ -42,6 +42,9 @@ struct TrainCommand: ParsableCommand {
         }
         if family.requiresGaussianHead, let head, head != .gaussian {
             throw ValidationError("--head \(head.rawValue): \(model) needs the gaussian head (its KL term needs μ and log σ²)")
+        }
+        if let reconstruction, !family.reconstructionLosses.contains(reconstruction) {
+            throw ValidationError("--reconstruction \(reconstruction.rawValue): \(model) needs \(family.reconstructionLosses.map(\.rawValue).joined(separator: " or "))")
         }
         guard threads > 0 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard latent > 0 else { throw ValidationError("--latent must be at least 1, got \(latent)") }
@@ -71,7 +74,7 @@ struct TrainCommand: ParsableCommand {
         ComputeEnvironment.configure(threads: threads)
         let data = try Dataset.load(dataset, options: DatasetOptions(validationSize: validationSize, trainLimit: trainLimit))
         var config = ModelConfig()
-        config.inputs = data.info.features
+        config.imageShape = [1, data.info.imageRows, data.info.imageColumns]
         config.classes = data.info.classes
         config.latent = latent
         config.hidden = parsedHidden!

@@ -107,7 +107,8 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return text.count <= 60 ? text : String(text.prefix(57)) + "…"
     }
 
-    private var compactText: String {
+    /// Compact JSON, whole (run files store network layers this way).
+    var compactText: String {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"

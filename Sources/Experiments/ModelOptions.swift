@@ -1,34 +1,45 @@
 import Models
 
-/// `model_options.MODEL`: what one model family reads beyond the shared settings. A `Spec`
-/// holds them resolved: every option the family reads is filled in with its default; the
-/// learning-rate overrides stay nil unless given.
+/// `model_options.MODEL`: what one model family reads beyond the shared settings: the encoder
+/// head, the reconstruction loss, learning-rate overrides, and the options its family declares
+/// (`ModelFamily.options`: λ of the WAEs, the AAEs' update, β-VAE's β, …). A `Spec` holds them
+/// resolved: every option the family reads is filled in with its default; the learning-rate
+/// overrides stay nil unless given.
 public struct ModelOptions: Sendable, Equatable {
     public internal(set) var encoderHead: EncoderHead?
     public internal(set) var reconstruction: ReconstructionLoss?
-    /// λ of the WAE objectives (wae-gan, wae-mmd only).
-    public internal(set) var lambda: Double?
-    /// How the encoder is updated against the discriminator (aae, caae only).
-    public internal(set) var update: AdversarialUpdate?
+    /// The family's own options, by key.
+    public internal(set) var family: [String: OptionValue] = [:]
     /// Replace `training.learning_rate.reconstruction` / `.regularization` for this model.
     public internal(set) var reconstructionLearningRate: Double?
     public internal(set) var regularizationLearningRate: Double?
 
+    /// The keys every family reads.
+    static let sharedKeys = ["encoder_head", "reconstruction", "learning_rate"]
+
     init() {}
 
     init(_ f: Fields, model: String) throws {
-        for (key, readers) in [("lambda", Rules.lambdaDefaults.keys.sorted()), ("update", Rules.updateModels)]
-        where f.object[key] != nil && !readers.contains(model) {
-            throw f.problem(key, "\(model) does not read \(key.quoted); only \(readers.joined(separator: ", ")) do")
+        let family = ModelRegistry.family(named: model)!
+        let own = family.options.map(\.key)
+        for key in f.object.keys.sorted() where !Self.sharedKeys.contains(key) && !own.contains(key) {
+            let readers = ModelRegistry.families.filter { $0.options.contains { $0.key == key } }.map { $0.name }
+            if !readers.isEmpty {
+                throw f.problem(key, "\(model) does not read \(key.quoted); only \(readers.joined(separator: ", ")) \(readers.count == 1 ? "does" : "do")")
+            }
         }
-        try f.only(["encoder_head", "reconstruction", "learning_rate", "lambda", "update"])
+        try f.only(Self.sharedKeys + own)
         encoderHead = try f["encoder_head"].map { try $0.choice(at: f.path + "encoder_head") }
-        if ModelRegistry.family(named: model)?.requiresGaussianHead == true, let head = encoderHead, head != .gaussian {
+        if family.requiresGaussianHead, let head = encoderHead, head != .gaussian {
             throw f.problem("encoder_head", "expected 'gaussian' (\(model)'s KL term needs μ and log σ²), got \(head.rawValue.quoted)")
         }
         reconstruction = try f["reconstruction"].map { try $0.choice(at: f.path + "reconstruction") }
-        lambda = try f.optionalNumber("lambda", .positive)
-        update = try f["update"].map { try AdversarialUpdate(spec: $0, at: f.path + "update") }
+        if let loss = reconstruction, !family.reconstructionLosses.contains(loss) {
+            throw f.problem("reconstruction", "expected \(family.reconstructionLosses.map { $0.rawValue.quoted }.joined(separator: " or ")) (\(model)'s objective needs it), got \(loss.rawValue.quoted)")
+        }
+        for option in family.options {
+            if let value = f[option.key] { self.family[option.key] = try option.value(value, at: f.path + option.key) }
+        }
         let rates = try f.object("learning_rate")
         try rates.only(["reconstruction", "regularization"])
         reconstructionLearningRate = try rates.optionalNumber("reconstruction", .positive)
@@ -36,14 +47,13 @@ public struct ModelOptions: Sendable, Equatable {
     }
 
     /// With every option `model` reads filled in: the family's encoder head and reconstruction
-    /// loss, λ for the WAEs, the phased update for the AAEs.
+    /// loss, and each declared option's default.
     func resolved(for model: String) -> ModelOptions {
         let family = ModelRegistry.family(named: model)!
         var o = self
         o.encoderHead = encoderHead ?? family.defaultHead
         o.reconstruction = reconstruction ?? family.defaultReconstruction
-        if let defaultLambda = Rules.lambdaDefaults[model] { o.lambda = lambda ?? defaultLambda }
-        if Rules.updateModels.contains(model) { o.update = update ?? .phased }
+        for option in family.options where o.family[option.key] == nil { o.family[option.key] = option.defaultValue }
         return o
     }
 
@@ -52,21 +62,40 @@ public struct ModelOptions: Sendable, Equatable {
         var o: [String: JSONValue] = [:]
         o["encoder_head"] = encoderHead.map { JSONValue($0.rawValue) }
         o["reconstruction"] = reconstruction.map { JSONValue($0.rawValue) }
-        o["lambda"] = lambda.map(JSONValue.init)
-        o["update"] = update?.specJSON
+        for (key, value) in family { o[key] = value.specJSON }
         var rates: [String: JSONValue] = [:]
         rates["reconstruction"] = reconstructionLearningRate.map(JSONValue.init)
         rates["regularization"] = regularizationLearningRate.map(JSONValue.init)
         if !rates.isEmpty { o["learning_rate"] = .object(rates) }
         return .object(o)
     }
+}
 
-    /// Which families read which options. Models gives the options their meaning; these lists
-    /// say where a spec may set them (the defaults are those of Models/Families).
-    enum Rules {
-        /// λ's default for each WAE (WAE.swift: 1 for WAE-GAN, 10 for WAE-MMD).
-        static let lambdaDefaults: [String: Double] = ["wae-gan": 1, "wae-mmd": 10]
-        /// The families whose phases follow `ModelConfig.adversarialUpdate`.
-        static let updateModels = ["aae", "caae"]
+extension FamilyOption {
+    /// The option's value from its JSON, checked against its kind and range.
+    func value(_ json: JSONValue, at path: JSONPath) throws -> OptionValue {
+        let value: OptionValue
+        switch kind {
+        case .number:
+            guard case .number(let x) = json else { throw SpecProblem(path, "expected \(expected), got \(json.rendered)") }
+            value = .number(x)
+        case .integer:
+            guard case .number(let x) = json, let n = x.exactInteger else { throw SpecProblem(path, "expected \(expected), got \(json.rendered)") }
+            value = .integer(n)
+        case .adversarialUpdate:
+            value = .update(try AdversarialUpdate(spec: json, at: path))
+        }
+        guard accepts(value) else { throw SpecProblem(path, "expected \(expected), got \(json.rendered)") }
+        return value
+    }
+}
+
+extension OptionValue {
+    var specJSON: JSONValue {
+        switch self {
+        case .number(let x): return JSONValue(x)
+        case .integer(let n): return JSONValue(n)
+        case .update(let u): return u.specJSON
+        }
     }
 }

@@ -6,63 +6,89 @@ import Training
 
 /// Converting a model and its trainer to the run file's records and back.
 extension Autoencoder {
-    /// /weights: each network's layers in the torch.nn.Linear layout, with what rebuilding it needs.
+    /// /weights: each network as its layers (`aelab-run/2`), with torch's tensor layouts.
     public var networkRecords: [NetworkRecord] {
-        networks.map { name, layer in
-            let mlp: MLP, extra: [String], output: String
-            switch layer {
+        networks.map { name, module in
+            let network: Network, extras: [String], output: String
+            switch module {
             case let encoder as EncoderNetwork:
-                mlp = encoder.network
-                extra = (encoder.classes > 0 ? ["one_hot:\(encoder.classes)"] : [])
+                network = encoder.network
+                extras = (encoder.classes > 0 ? ["one_hot:\(encoder.classes)"] : [])
                     + (encoder.noiseDimension > 0 ? ["noise:\(encoder.noiseDimension)"] : [])
                 output = encoder.head == .gaussian ? "gaussian_mean_logvar" : "identity"
-            case let conditioned as ConditionedMLP:
-                mlp = conditioned.network
-                extra = conditioned.classes > 0 ? ["one_hot:\(conditioned.classes)"] : []
-                output = "sigmoid"
+            case let conditioned as ConditionedNetwork:
+                network = conditioned.network
+                extras = conditioned.classes > 0 ? ["one_hot:\(conditioned.classes)"] : []
+                output = name == "decoder" ? "sigmoid" : "identity"
             default:
                 preconditionFailure("networkRecords: unexpected network \(name)")
             }
-            let tensors = mlp.namedParameters.map { entry -> NamedTensor in
-                let (group, key) = Self.split(entry.name)
-                return NamedTensor(group: group, name: key, value: entry.parameter.value)
-            }
-            let buffers = mlp.norms.enumerated().flatMap { i, norm in
-                [NamedTensor(group: "norm\(i)", name: "running_mean", value: norm.runningMean),
-                 NamedTensor(group: "norm\(i)", name: "running_var", value: norm.runningVariance)]
-            }
-            // The Float rate's shortest decimal (0.2, not 0.20000000298…): what the spec said, and
-            // the same Float when read back.
-            let dropout = Double("\(mlp.dropout.rate)") ?? Double(mlp.dropout.rate)
-            return NetworkRecord(name: name, layerSizes: mlp.sizes, activation: mlp.activation.rawValue,
-                                 outputActivation: output, dropout: dropout, extraInputs: extra,
-                                 tensors: tensors, buffers: buffers)
+            let shapes = network.layerInputShapes
+            let layers = JSONValue.array(zip(network.layers, shapes).map { $0.record(input: $1) })
+            return NetworkRecord(name: name, layers: layers.compactText, inputShape: network.inputShape,
+                                 outputShape: network.outputShape, extraInputs: extras,
+                                 extraInputsAt: extras.isEmpty ? -1 : (network.joinIndex ?? -1), output: output,
+                                 tensors: network.namedParameters.map { Self.named($0.name, $0.parameter.value) },
+                                 buffers: network.namedBuffers.map { Self.named($0.name, $0.value) })
         }
     }
 
-    /// Sets every parameter and buffer from `records`; throws if one is missing or mis-shaped.
+    /// Sets every parameter and buffer from `records` (either format); throws if one is missing
+    /// or mis-shaped, before changing anything.
     public func load(_ records: [NetworkRecord], from file: String) throws {
-        for (name, layer) in networks {
+        var states: [(any Module, [String: Tensor])] = []
+        for (name, module) in networks {
             guard let record = records.first(where: { $0.name == name }) else {
                 throw RunStateError(file: file, message: "/weights/\(name) is missing")
             }
-            for (key, parameter) in layer.namedParameters {
-                let (group, field) = Self.split(key)
-                guard let t = record.tensors.first(where: { $0.group == group && $0.name == field }),
-                      t.value.shape == parameter.shape else {
-                    throw RunStateError(file: file, message: "/weights/\(name)/\(group)/\(field): missing or not of shape \(parameter.shape)")
-                }
-                parameter.value = t.value
-            }
-            let norms = (layer as? EncoderNetwork)?.network.norms ?? (layer as? ConditionedMLP)?.network.norms ?? []
-            for (i, norm) in norms.enumerated() {
-                guard let mean = record.buffers.first(where: { $0.group == "norm\(i)" && $0.name == "running_mean" }),
-                      let variance = record.buffers.first(where: { $0.group == "norm\(i)" && $0.name == "running_var" }) else {
-                    throw RunStateError(file: file, message: "/weights/\(name)/norm\(i): running statistics missing")
-                }
-                norm.setRunningStatistics(mean: mean.value, variance: variance.value)
+            let state = record.layers == nil ? Self.stateFromMLP(record, for: module) : Self.state(record)
+            states.append((module, state))
+            do {
+                try Self.check(state, fits: module)
+            } catch {
+                throw RunStateError(file: file, message: "/weights/\(name): \(error)")
             }
         }
+        for (module, state) in states { try? module.load(state: state) }
+    }
+
+    /// `aelab-run/2`: LAYER/NAME is the state's "LAYER.NAME".
+    private static func state(_ record: NetworkRecord) -> [String: Tensor] {
+        Dictionary((record.tensors + record.buffers).map { ("\($0.group).\($0.name)", $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// `aelab-run/1`: the MLP's `layerI` is the module's I-th dense layer and `normI` its I-th
+    /// batch norm, in order.
+    private static func stateFromMLP(_ record: NetworkRecord, for module: any Module) -> [String: Tensor] {
+        let stored = state(record)
+        var state: [String: Tensor] = [:]
+        var dense = 0, norm = 0
+        let layers = (module as? EncoderNetwork)?.network.body.layers ?? (module as? ConditionedNetwork)?.network.body.layers ?? []
+        for (i, layer) in layers.enumerated() {
+            let old: String
+            switch layer {
+            case is Dense: old = "layer\(dense)"; dense += 1
+            case is BatchNorm: old = "norm\(norm)"; norm += 1
+            default: continue
+            }
+            for field in ["weight", "bias", "running_mean", "running_var"] { state["\(i).\(field)"] = stored["\(old).\(field)"] }
+        }
+        return state
+    }
+
+    private static func check(_ state: [String: Tensor], fits module: any Module) throws {
+        for (name, parameter) in module.namedParameters where state[name]?.shape != parameter.shape {
+            throw ModuleStateError(name: name, message: state[name] == nil ? "missing" : "has shape \(state[name]!.shape), expected \(parameter.shape)")
+        }
+        for (name, value) in module.namedBuffers where state[name]?.shape != value.shape {
+            throw ModuleStateError(name: name, message: state[name] == nil ? "missing" : "has shape \(state[name]!.shape), expected \(value.shape)")
+        }
+    }
+
+    /// "3.weight" -> (group "3", name "weight")
+    static func named(_ key: String, _ value: Tensor) -> NamedTensor {
+        let (group, name) = split(key)
+        return NamedTensor(group: group, name: name, value: value)
     }
 
     /// The generator's fitted state (AE code Gaussian, label frequencies), for /checkpoint/extra.

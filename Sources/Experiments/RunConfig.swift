@@ -35,24 +35,7 @@ public struct RunConfig: Sendable, Equatable {
 
     init(_ spec: Spec, model: String, experiment: String, index: Int, sweepSettings: [SweepSetting], idSuffix: String) {
         let options = spec.modelOptions[model]!
-        let info = spec.dataset.info
-        var config = ModelConfig()
-        config.inputs = info.features
-        config.classes = info.classes
-        config.latent = spec.latentDim
-        config.hidden = spec.network.hidden
-        config.discriminatorHidden = spec.network.discriminatorHidden
-        config.activation = spec.network.activation
-        config.dropout = Float(spec.dropout)
-        config.batchNorm = spec.network.batchNorm
-        config.prior = spec.prior
-        config.encoderHead = options.encoderHead
-        config.noiseDimension = spec.network.noiseDimension
-        config.dropoutIn = Set(spec.network.dropoutIn)
-        config.encoderNoiseStd = Float(spec.network.encoderNoiseStd)
-        config.reconstruction = options.reconstruction
-        config.lambda = options.lambda.map(Float.init)
-        config.adversarialUpdate = options.update ?? .phased
+        let config = spec.modelConfig(for: model)
         var single = spec
         single.models = [model]
         single.training.settings.reconstructionLearningRate = options.reconstructionLearningRate.map(Float.init)
@@ -103,6 +86,34 @@ public struct RunConfig: Sendable, Equatable {
         String(text.unicodeScalars.map { s in
             s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || "._-".unicodeScalars.contains(s)) ? Character(s) : "_"
         })
+    }
+}
+
+extension Spec {
+    /// What building `model` needs: the dataset's image, the networks, the prior and the
+    /// model's options, with this spec's latent size and dropout.
+    func modelConfig(for model: String) -> ModelConfig {
+        let options = modelOptions[model] ?? ModelOptions().resolved(for: model)
+        let info = dataset.info
+        var config = ModelConfig()
+        config.imageShape = [1, info.imageRows, info.imageColumns]
+        config.classes = info.classes
+        config.latent = latentDim
+        config.hidden = network.hidden
+        config.discriminatorHidden = network.discriminatorHidden
+        config.activation = network.activation
+        config.dropout = Float(dropout)
+        config.batchNorm = network.batchNorm
+        config.initializer = network.initializer
+        config.networks = network.layers.mapValues(\.overrides)
+        config.prior = prior
+        config.encoderHead = options.encoderHead
+        config.noiseDimension = network.noiseDimension
+        config.dropoutIn = Set(network.dropoutIn)
+        config.encoderNoiseStd = Float(network.encoderNoiseStd)
+        config.reconstruction = options.reconstruction
+        config.options = options.family
+        return config
     }
 }
 

@@ -92,7 +92,7 @@ struct RunExecution {
         record.parzen = parzen
         record.generatedSamples = settings.figureSamples > 0 ? samples.rows(0..<min(settings.figureSamples, samples.rows)) : nil
         // The bound uses p(z) = N(0, I) and the Bernoulli decoder: the VAEs' own model, not an AAE's.
-        if model.family.latentSource == .standardNormal && model.reconstruction == .bce
+        if model.family.hasImportanceSampledLikelihood && model.reconstruction == .bce
             && model.encoder.head == .gaussian && settings.importanceSampling.testPoints > 0 {
             let n = min(settings.importanceSampling.testPoints, data.test.count)
             var stream = RandomStream(seed: run.training.seed, purpose: "importance-sampling")

@@ -1,4 +1,5 @@
 import Models
+import NeuralNet
 import Training
 
 /// An experiment spec (`experiments/NAME.json`; every key in docs/spec.md), validated, with every
@@ -70,6 +71,25 @@ public struct Spec: Codable, Sendable, Equatable {
                  "model_options": .object(modelOptions.mapValues(\.json)), "evaluation": evaluation.json])
     }
 
+    /// Each model's networks against the dataset's images and the latent size: a layer that
+    /// does not fit its input, or a decoder whose output is not the image, at the layer's path.
+    private func checkArchitectures() throws {
+        for model in models {
+            let family = ModelRegistry.family(named: model)!
+            guard let problem = Autoencoder.check(family: family, config: modelConfig(for: model)) else { continue }
+            let base = JSONPath() + "network" + problem.role.rawValue
+            let path: JSONPath
+            if let given = network.layers[problem.role] {
+                path = given.path(base, layer: problem.layer)
+            } else {
+                path = JSONPath() + "network" + (problem.role == .discriminator ? "discriminator_hidden" : "hidden")
+            }
+            let layer = problem.layer == nil && network.layers[problem.role] != nil && problem.role != .decoder
+                ? " (at the \(problem.role == .encoder ? "code layer the encoder ends with" : "discriminator's output layer"))" : ""
+            throw SpecProblem(path, "\(problem.message)\(layer) for \(model) on \(dataset.name) (images \(LayerSpec.describe([1, dataset.info.imageRows, dataset.info.imageColumns])), latent_dim \(latentDim))")
+        }
+    }
+
     private static func isFileName(_ name: String) -> Bool {
         !name.isEmpty && !name.hasPrefix(".") && RunConfig.fileNameSafe(name) == name
     }
@@ -134,6 +154,9 @@ public struct Spec: Codable, Sendable, Equatable {
             where points > limit && !involvesSwept("\(path)", "dataset.test_limit") {
                 throw SpecProblem(path, "expected at most dataset.test_limit (\(limit)), " + got(points, at: path, limit: limit))
             }
+        }
+        if !involvesSwept("latent_dim", "dropout", "network", "dataset", "model_options") {
+            try checkArchitectures()
         }
         if training.settings.dropLast, let limit = options.trainLimit, limit < training.settings.batchSize,
            !involvesSwept("training.batch_size", "training.drop_last", "dataset.train_limit") {

@@ -37,7 +37,9 @@ public struct DatasetSpec: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws { try json.encode(to: encoder) }
 }
 
-/// `network`: the shared blocks' shape.
+/// `network`: the networks' layers and shared options. `hidden` (and `discriminator_hidden`)
+/// are the MLP shorthand; `encoder`, `decoder` and `discriminator` give a network's layers
+/// (dense, convolutions, reshape, flatten) and, in object form, its own options.
 public struct NetworkSpec: Codable, Sendable, Equatable {
     /// Encoder hidden sizes (the decoder uses them reversed); may be empty (a linear map).
     public internal(set) var hidden: [Int]
@@ -52,9 +54,31 @@ public struct NetworkSpec: Codable, Sendable, Equatable {
     public internal(set) var dropoutIn: [NetworkRole]
     /// Standard deviation of ε in the Gaussian encoder head's z = μ + σ·ε.
     public internal(set) var encoderNoiseStd: Double
+    /// Weight initialisation of every network without its own `init`.
+    public internal(set) var initializer: Initializer
+    /// The networks given by their layers.
+    var layers: [NetworkRole: NetworkLayersSpec]
+
+    static let keys = ["hidden", "discriminator_hidden", "activation", "batch_norm", "noise_dim", "dropout_in",
+                       "encoder_noise_std", "init", "encoder", "decoder", "discriminator"]
 
     init(_ f: Fields) throws {
-        try f.only(["hidden", "discriminator_hidden", "activation", "batch_norm", "noise_dim", "dropout_in", "encoder_noise_std"])
+        try f.only(Self.keys)
+        var layers: [NetworkRole: NetworkLayersSpec] = [:]
+        for role in NetworkRole.allCases {
+            if let value = f[role.rawValue] { layers[role] = try NetworkLayersSpec(value, at: f.path + role.rawValue) }
+        }
+        self.layers = layers
+        if f["hidden"] != nil && layers[.encoder] != nil && layers[.decoder] != nil {
+            throw f.problem("hidden", "not used when network.encoder and network.decoder give the layers; remove it")
+        }
+        if f["discriminator_hidden"] != nil && layers[.discriminator] != nil {
+            throw f.problem("discriminator_hidden", "not used when network.discriminator gives the layers; remove it")
+        }
+        if layers[.discriminator]?.overrides.batchNorm == true {
+            throw SpecProblem(f.path + "discriminator" + "batch_norm",
+                              "expected false: the discriminator scores real and fake codes in one batch, which batch norm would mix")
+        }
         hidden = try f.ints("hidden", default: [1200, 1200], min: 1)
         discriminatorHidden = try f.ints("discriminator_hidden", default: [1200, 1200], min: 1)
         activation = try f.choice("activation", default: Activation.relu)
@@ -71,13 +95,24 @@ public struct NetworkSpec: Codable, Sendable, Equatable {
             dropoutIn = [.encoder]
         }
         encoderNoiseStd = try f.number("encoder_noise_std", default: 1, .positive)
+        initializer = try f["init"].map { try Initializer(spec: $0, at: f.path + "init") } ?? .glorotUniform()
     }
 
+    /// Whether `hidden` shapes a network (the encoder or the decoder is not given by its layers).
+    var usesHidden: Bool { layers[.encoder] == nil || layers[.decoder] == nil }
+
     var json: JSONValue {
-        .object(["hidden": JSONValue(hidden), "discriminator_hidden": JSONValue(discriminatorHidden),
-                 "activation": JSONValue(activation.rawValue), "batch_norm": JSONValue(batchNorm),
-                 "noise_dim": JSONValue(noiseDimension), "dropout_in": .array(dropoutIn.map { JSONValue($0.rawValue) }),
-                 "encoder_noise_std": JSONValue(encoderNoiseStd)])
+        var o: [String: JSONValue] = [
+            "hidden": usesHidden ? JSONValue(hidden) : .null,
+            "discriminator_hidden": layers[.discriminator] == nil ? JSONValue(discriminatorHidden) : .null,
+            "activation": JSONValue(activation.rawValue), "batch_norm": JSONValue(batchNorm),
+            "noise_dim": JSONValue(noiseDimension), "dropout_in": .array(dropoutIn.map { JSONValue($0.rawValue) }),
+            "encoder_noise_std": JSONValue(encoderNoiseStd)]
+        // Written only when not the default, so that the resolved runs of specs from before
+        // architectures were configurable keep their JSON.
+        if initializer != .glorotUniform() { o["init"] = initializer.specJSON }
+        for (role, spec) in layers { o[role.rawValue] = spec.json }
+        return .object(o)
     }
 
     public init(from decoder: any Decoder) throws { try self.init(Fields(decoder)) }

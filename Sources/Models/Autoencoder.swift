@@ -12,13 +12,20 @@ public protocol ModelFamily: Sendable {
     static var isConditional: Bool { get }
     /// Whether labels also enter the encoder (default: when conditional).
     static var conditionsEncoder: Bool { get }
-    /// Whether the model has a latent discriminator.
+    /// Whether the model has a latent discriminator (an adversarial family).
     static var hasDiscriminator: Bool { get }
+    /// Whether `aelab` estimates log p(x) by importance sampling from the Gaussian encoder (the
+    /// VAEs: p(z) = N(0, I) and a Bernoulli decoder make the bound the model's own).
+    static var hasImportanceSampledLikelihood: Bool { get }
+    /// The options it reads from `model_options.MODEL`, with their defaults and checks.
+    static var options: [FamilyOption] { get }
     static var defaultHead: EncoderHead { get }
     /// Whether the loss needs the Gaussian head's μ and log σ² (the VAEs' KL term): another head
     /// is refused where a model is configured (the spec, `aelab train`).
     static var requiresGaussianHead: Bool { get }
     static var defaultReconstruction: ReconstructionLoss { get }
+    /// The reconstruction losses its objective admits (the IWAE's bound needs the Bernoulli one).
+    static var reconstructionLosses: [ReconstructionLoss] { get }
     static var latentSource: LatentSource { get }
     /// The update on one batch, phase by phase, as the paper writes it.
     static func phases(of model: Autoencoder) -> [Phase]
@@ -32,6 +39,9 @@ extension ModelFamily {
     public static var requiresGaussianHead: Bool { false }
     public static var defaultReconstruction: ReconstructionLoss { .bce }
     public static var latentSource: LatentSource { .prior }
+    public static var hasImportanceSampledLikelihood: Bool { false }
+    public static var options: [FamilyOption] { [] }
+    public static var reconstructionLosses: [ReconstructionLoss] { ReconstructionLoss.allCases }
 }
 
 /// A built model: the shared blocks, the family's phases, and how it generates.
@@ -39,46 +49,93 @@ public final class Autoencoder {
     public let family: any ModelFamily.Type
     public let config: ModelConfig
     public let encoder: EncoderNetwork
-    public let decoder: ConditionedMLP
-    public let discriminator: ConditionedMLP?
+    public let decoder: ConditionedNetwork
+    public let discriminator: ConditionedNetwork?
     public let reconstruction: ReconstructionLoss
     /// The code distribution fitted after training (plain AE only).
     public var fittedLatent: FittedGaussian?
     /// How often each label occurs in the training set (conditional models sample labels from it).
     public var labelFrequencies: [Float]
     public private(set) var phases: [Phase] = []
+    /// Training epochs completed before the current one (the trainer sets it; schedules inside
+    /// a family's loss, such as β-VAE's KL warm-up, read it).
+    public var epochsCompleted = 0
 
-    /// Builds the networks, initialised from `rng` (the run's "init" stream).
+    /// Builds the networks, initialised from `rng` (the run's "init" stream), in the order
+    /// encoder, decoder, discriminator. `config` must pass `Autoencoder.check`.
     public init(family: any ModelFamily.Type, config: ModelConfig, using rng: inout RandomStream) {
+        if let problem = Autoencoder.check(family: family, config: config) { preconditionFailure("Autoencoder: \(problem)") }
         self.family = family
         self.config = config
-        let classes = family.isConditional ? config.classes : 0
-        encoder = EncoderNetwork(inputs: config.inputs, hidden: config.hidden, latent: config.latent,
-                          head: config.encoderHead ?? family.defaultHead,
-                          classes: family.conditionsEncoder ? config.classes : 0,
-                          noiseDimension: config.noiseDimension, noiseStd: config.encoderNoiseStd,
-                          activation: config.activation,
-                          dropout: config.dropoutIn.contains(.encoder) ? config.dropout : 0,
-                          batchNorm: config.batchNorm, using: &rng)
-        decoder = ConditionedMLP(inputs: config.latent, hidden: config.hidden.reversed(), outputs: config.inputs,
-                                 classes: classes, activation: config.activation,
-                                 dropout: config.dropoutIn.contains(.decoder) ? config.dropout : 0,
-                                 batchNorm: config.batchNorm, using: &rng)
-        discriminator = family.hasDiscriminator
-            ? ConditionedMLP(inputs: config.latent, hidden: config.discriminatorHidden, outputs: 1,
-                             activation: config.activation,
-                             dropout: config.dropoutIn.contains(.discriminator) ? config.dropout : 0,
-                             // No batch norm: real and fake codes share one batch (AAE.discriminatorLoss checks).
-                             batchNorm: false, using: &rng)
-            : nil
+        let plans = Autoencoder.plans(family: family, config: config)
+        let encoderArchitecture = config.architecture(.encoder)
+        encoder = EncoderNetwork(image: config.imageShape, architecture: encoderArchitecture, latent: config.latent,
+                                 head: config.encoderHead ?? family.defaultHead,
+                                 classes: family.conditionsEncoder ? config.classes : 0,
+                                 noiseDimension: config.noiseDimension, noiseStd: config.encoderNoiseStd, using: &rng)
+        decoder = ConditionedNetwork(layers: plans.decoder.map(\.layer), inputs: config.latent,
+                                     classes: family.isConditional ? config.classes : 0,
+                                     initializer: config.architecture(.decoder).initializer, using: &rng)
+        discriminator = plans.discriminator.map {
+            ConditionedNetwork(layers: $0.map(\.layer), inputs: config.latent,
+                               initializer: config.architecture(.discriminator).initializer, using: &rng)
+        }
         reconstruction = config.reconstruction ?? family.defaultReconstruction
         labelFrequencies = [Float](repeating: 1 / Float(max(config.classes, 1)), count: config.classes)
         phases = family.phases(of: self)
     }
 
+    /// The expanded layers of each network (each with the written layer it comes from).
+    static func plans(family: any ModelFamily.Type, config: ModelConfig)
+        -> (encoder: [(layer: LayerSpec, origin: Int?)], decoder: [(layer: LayerSpec, origin: Int?)],
+            discriminator: [(layer: LayerSpec, origin: Int?)]?) {
+        let encoder = EncoderNetwork.plan(image: config.imageShape, architecture: config.architecture(.encoder),
+                                          latent: config.latent, head: config.encoderHead ?? family.defaultHead,
+                                          classes: family.conditionsEncoder ? config.classes : 0,
+                                          noiseDimension: config.noiseDimension).layers
+        let decoder = config.architecture(.decoder).expanded(input: [config.latent], output: nil)
+        let discriminator = family.hasDiscriminator
+            ? config.architecture(.discriminator).expanded(input: [config.latent], output: .dense(outputs: 1)) : nil
+        return (encoder, decoder, discriminator)
+    }
+
+    /// Why `config` cannot make this family's networks (a layer that does not fit its input, a
+    /// decoder whose output is not the image), or nil when it can.
+    public static func check(family: any ModelFamily.Type, config: ModelConfig) -> ArchitectureProblem? {
+        let plans = plans(family: family, config: config)
+        let head = config.encoderHead ?? family.defaultHead
+        let encoderArchitecture = config.architecture(.encoder)
+        let encoderInput = NetworkPlan.input(image: config.imageShape, startsWithConvolution: encoderArchitecture.layers.first { $0.isWeighted }.map {
+            if case .dense = $0 { false } else { true } } ?? false)
+        let encoderExtra = (family.conditionsEncoder ? config.classes : 0) + (head == .universal ? config.noiseDimension : 0)
+        let classes = family.isConditional ? config.classes : 0
+        var networks: [(NetworkRole, [(layer: LayerSpec, origin: Int?)], [Int], Int)] = [
+            (.encoder, plans.encoder, encoderInput, encoderExtra), (.decoder, plans.decoder, [config.latent], classes)]
+        if let d = plans.discriminator { networks.append((.discriminator, d, [config.latent], 0)) }
+        for (role, plan, input, extra) in networks {
+            if role == .decoder && !plan.contains(where: { $0.layer.isWeighted }) {
+                return ArchitectureProblem(role: role, layer: nil, message: "expected at least one layer: the decoder's last layer gives the image")
+            }
+            let layers = plan.map(\.layer)
+            let join = layers.firstIndex { if case .dense = $0 { true } else { false } }
+            switch Network.shapes(layers, input: input, extra: extra, joinIndex: join) {
+            case .failure(let failure):
+                return ArchitectureProblem(role: role, layer: failure.layer.flatMap { plan[$0].origin }, message: failure.message)
+            case .success(let shapes):
+                guard role == .decoder else { continue }
+                let output = shapes.last!
+                if output != config.imageShape && output != [config.inputs] {
+                    return ArchitectureProblem(role: role, layer: plan.last?.origin,
+                                               message: "the decoder's output is \(LayerSpec.describe(output)), expected the image: \(LayerSpec.describe(config.imageShape)) or \(config.inputs) features")
+                }
+            }
+        }
+        return nil
+    }
+
     /// The networks by name, as stored in run files.
-    public var networks: [(name: String, layer: any Layer)] {
-        var n: [(String, any Layer)] = [("encoder", encoder), ("decoder", decoder)]
+    public var networks: [(name: String, layer: any Module)] {
+        var n: [(String, any Module)] = [("encoder", encoder), ("decoder", decoder)]
         if let discriminator { n.append(("discriminator", discriminator)) }
         return n
     }

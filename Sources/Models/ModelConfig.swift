@@ -18,8 +18,10 @@ public enum NetworkRole: String, Sendable, CaseIterable, Hashable {
 /// Everything needed to build one model. Family-specific settings left nil take the family's
 /// default (e.g. the VAE's Gaussian encoder head, WAE's squared-error cost).
 public struct ModelConfig: Sendable, Equatable {
-    /// Pixels per image.
-    public var inputs = 784
+    /// One image: [channels, height, width].
+    public var imageShape = [1, 28, 28]
+    /// Pixels per image (channels × height × width).
+    public var inputs: Int { imageShape.reduce(1, *) }
     /// Label classes (conditional models).
     public var classes = 10
     public var latent = 8
@@ -42,9 +44,57 @@ public struct ModelConfig: Sendable, Equatable {
     /// reparameterisation; the PaddlePaddle AAE reproduction draws ε from N(0, 5²)).
     public var encoderNoiseStd: Float = 1
     public var reconstruction: ReconstructionLoss? = nil
-    /// λ of the WAE objectives (default 1 for WAE-GAN, 10 for WAE-MMD).
-    public var lambda: Float? = nil
-    public var adversarialUpdate: AdversarialUpdate = .phased
+    /// Weight initialisation of every network (unless `networks` says otherwise).
+    public var initializer: Initializer = .glorotUniform()
+    /// Per-network layers and options, replacing what `hidden`, `activation`, `dropout` and
+    /// `batchNorm` give that network.
+    public var networks: [NetworkRole: NetworkOverrides] = [:]
+    /// The family's own options, resolved (every option it declares, with its default when not given).
+    public var options: [String: OptionValue] = [:]
 
     public init() {}
+
+    /// The layers and options of network `role`: its overrides, else the shared settings (the
+    /// encoder's `hidden` layers, the decoder's reversed with the image's pixels as output, the
+    /// discriminator's `discriminatorHidden`).
+    public func architecture(_ role: NetworkRole) -> NetworkArchitecture {
+        let o = networks[role] ?? NetworkOverrides()
+        let layers: [LayerSpec]
+        switch role {
+        case .encoder: layers = o.layers ?? NetworkArchitecture.dense(hidden)
+        case .decoder: layers = o.layers ?? NetworkArchitecture.dense(hidden.reversed() + [inputs])
+        case .discriminator: layers = o.layers ?? NetworkArchitecture.dense(discriminatorHidden)
+        }
+        return NetworkArchitecture(layers: layers, activation: o.activation ?? activation,
+                                   dropout: o.dropout ?? (dropoutIn.contains(role) ? dropout : 0),
+                                   batchNorm: role == .discriminator ? false : (o.batchNorm ?? batchNorm),
+                                   initializer: o.initializer ?? initializer)
+    }
+
+    /// A family option's value (`options`, which the spec reader fills with every declared
+    /// option), or the family's default.
+    public func option(_ key: String, of family: any ModelFamily.Type) -> OptionValue {
+        if let value = options[key] { return value }
+        guard let declared = family.options.first(where: { $0.key == key }) else {
+            preconditionFailure("\(family.name) declares no option \(key)")
+        }
+        return declared.defaultValue
+    }
+}
+
+/// What a spec sets for one network, over the shared settings.
+public struct NetworkOverrides: Sendable, Equatable {
+    public var layers: [LayerSpec]?
+    public var activation: Activation?
+    public var dropout: Float?
+    public var batchNorm: Bool?
+    public var initializer: Initializer?
+    public init(layers: [LayerSpec]? = nil, activation: Activation? = nil, dropout: Float? = nil, batchNorm: Bool? = nil,
+                initializer: Initializer? = nil) {
+        self.layers = layers
+        self.activation = activation
+        self.dropout = dropout
+        self.batchNorm = batchNorm
+        self.initializer = initializer
+    }
 }

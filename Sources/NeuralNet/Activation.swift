@@ -16,3 +16,11 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+/// An activation as a layer of a `Sequential`.
+public final class ActivationLayer: Module {
+    public let activation: Activation
+    public init(_ activation: Activation) { self.activation = activation }
+    public var namedParameters: [(name: String, parameter: Parameter)] { [] }
+    public func callAsFunction(_ x: Variable, _ context: inout ForwardContext) -> Variable { activation(x) }
+}

@@ -1,10 +1,12 @@
 import TensorCore
 
-/// Batch normalisation over the batch axis, as `torch.nn.BatchNorm1d`:
+/// Batch normalisation, as `torch.nn.BatchNorm1d` over dense features [batch, features] and
+/// `torch.nn.BatchNorm2d` over convolutional ones [batch, C, H, W] (statistics per channel over
+/// batch, height and width):
 /// y = γ · (x − μ) / √(σ² + ε) + β, with μ, σ² the batch statistics in training (biased σ²) and
 /// the running statistics in evaluation. Running statistics follow r ← (1 − m)·r + m·batch,
 /// with the unbiased batch variance, as PyTorch does.
-public final class BatchNorm1d: Layer {
+public final class BatchNorm: Module {
     public let gamma: Parameter
     public let beta: Parameter
     public private(set) var runningMean: Tensor
@@ -21,20 +23,40 @@ public final class BatchNorm1d: Layer {
         self.epsilon = epsilon
     }
 
+    public var features: Int { gamma.shape[0] }
+
     public var namedParameters: [(name: String, parameter: Parameter)] {
         [("weight", gamma), ("bias", beta)]
     }
 
-    /// Restores saved running statistics (checkpoints, weights files).
-    public func setRunningStatistics(mean: Tensor, variance: Tensor) {
-        precondition(mean.shape == runningMean.shape && variance.shape == runningVariance.shape,
-                     "BatchNorm1d: statistics \(mean.shape), \(variance.shape) for \(runningMean.shape)")
-        runningMean = mean
-        runningVariance = variance
+    public var namedBuffers: [(name: String, value: Tensor)] {
+        [("running_mean", runningMean), ("running_var", runningVariance)]
     }
 
-    /// x: [batch, features] -> [batch, features]
+    public func setBuffer(_ name: String, to value: Tensor) {
+        precondition(value.shape == runningMean.shape, "BatchNorm: buffer \(name) of shape \(value.shape) for \(runningMean.shape)")
+        switch name {
+        case "running_mean": runningMean = value
+        case "running_var": runningVariance = value
+        default: preconditionFailure("BatchNorm has no buffer \(name)")
+        }
+    }
+
+    /// Restores saved running statistics (checkpoints, weights files).
+    public func setRunningStatistics(mean: Tensor, variance: Tensor) {
+        setBuffer("running_mean", to: mean)
+        setBuffer("running_var", to: variance)
+    }
+
+    /// x: [batch, features] or [batch, features, H, W] -> the same shape.
+    public func callAsFunction(_ x: Variable, _ context: inout ForwardContext) -> Variable {
+        callAsFunction(x, context)
+    }
+
     public func callAsFunction(_ x: Variable, _ context: ForwardContext) -> Variable {
+        precondition(x.value.rank == 2 || x.value.rank == 4, "BatchNorm: input \(x.shape) is neither [batch, features] nor [batch, C, H, W]")
+        precondition(x.shape[1] == features, "BatchNorm: input \(x.shape) for \(features) features")
+        if x.value.rank == 4 { return spatial(x, context) }
         let tape = x.tape
         let g = tape.watch(gamma), b = tape.watch(beta)
         guard context.mode == .training else {
@@ -46,9 +68,14 @@ public final class BatchNorm1d: Layer {
         let centred = x - mean
         let variance = centred.squared().mean(alongAxis: 0)
         let normalised = centred / (variance + epsilon).squareRoot()
-        let unbiased = n > 1 ? variance.value * (n / (n - 1)) : variance.value
-        runningMean = runningMean * (1 - momentum) + mean.value * momentum
-        runningVariance = runningVariance * (1 - momentum) + unbiased * momentum
+        updateRunningStatistics(mean: mean.value, variance: variance.value, count: n)
         return normalised * g + b
+    }
+
+    /// r ← (1 − m)·r + m·batch, with the unbiased variance of `count` values per feature.
+    func updateRunningStatistics(mean: Tensor, variance: Tensor, count n: Float) {
+        let unbiased = n > 1 ? variance * (n / (n - 1)) : variance
+        runningMean = runningMean * (1 - momentum) + mean * momentum
+        runningVariance = runningVariance * (1 - momentum) + unbiased * momentum
     }
 }

@@ -2,13 +2,15 @@ import TensorCore
 
 /// Inverted dropout: in training each element is zeroed with probability `rate` and the rest
 /// are scaled by 1/(1 − rate), so evaluation is the identity.
-public struct Dropout: Sendable {
+public final class Dropout: Module {
     public let rate: Float
 
     public init(rate: Float) {
         precondition(rate >= 0 && rate < 1, "Dropout: rate \(rate) is not in [0, 1)")
         self.rate = rate
     }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     public func callAsFunction(_ x: Variable, _ context: inout ForwardContext) -> Variable {
         guard context.mode == .training, rate > 0 else { return x }

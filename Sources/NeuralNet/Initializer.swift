@@ -35,3 +35,25 @@ public enum Initializer: Sendable, Equatable {
         return Tensor.uniform([out], low: -a, high: a, using: &rng)
     }
 }
+
+extension Initializer {
+    /// A weight tensor of any `shape` whose fan-in and fan-out are given (a convolution's
+    /// `[out, in, k, k]` has fan-in in·k² and fan-out out·k², as PyTorch computes them).
+    /// For a `[out, in]` shape this draws exactly as `weight(out:in:using:)`.
+    public func weight(shape: [Int], fanIn: Int, fanOut: Int, using rng: inout RandomStream) -> Tensor {
+        let flat: Tensor
+        switch self {
+        case .normal(let std):
+            flat = Tensor.normal(shape, std: std, using: &rng)
+        case .glorotUniform(let gain):
+            let a = gain * (6 / Float(fanIn + fanOut)).squareRoot()
+            flat = Tensor.uniform(shape, low: -a, high: a, using: &rng)
+        case .heNormal:
+            flat = Tensor.normal(shape, std: (2 / Float(fanIn)).squareRoot(), using: &rng)
+        case .torchDefault:
+            let a = 1 / Float(fanIn).squareRoot()
+            flat = Tensor.uniform(shape, low: -a, high: a, using: &rng)
+        }
+        return flat
+    }
+}

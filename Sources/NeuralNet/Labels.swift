@@ -14,7 +14,7 @@ public func oneHot(_ labels: [Int], classes: Int) -> Tensor {
 
 /// A learned vector per class: labels [batch] -> [batch, dimension]. The table is a `[classes,
 /// dimension]` parameter initialised from N(0, 1), as `torch.nn.Embedding`.
-public struct Embedding: Layer {
+public final class Embedding {
     public let table: Parameter
 
     public init(classes: Int, dimension: Int, using rng: inout RandomStream) {
@@ -22,6 +22,7 @@ public struct Embedding: Layer {
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] { [("weight", table)] }
+    public var parameters: [Parameter] { [table] }
 
     public func callAsFunction(_ labels: [Int], on tape: Tape) -> Variable {
         tape.watch(table).gatherRows(labels)

@@ -10,6 +10,8 @@ public enum Reduction: Sendable {
     case sum
     /// Summed over features, averaged over the batch: the per-example loss of VAE papers.
     case sumOverFeatures
+    /// None: the per-element losses, of the input's shape.
+    case none
 }
 
 extension Variable {
@@ -19,6 +21,7 @@ extension Variable {
         case .mean: return mean()
         case .sum: return sum()
         case .sumOverFeatures: return sum() / Float(Swift.max(value.rows, 1))
+        case .none: return self
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import ResultStore
 import TensorCore
 
@@ -12,8 +13,8 @@ import TensorCore
 /// μ, where the adversary saw μ + σ·ε. A radius and per-coordinate spreads summarise a Gaussian
 /// prior well; for a mixture or swiss-roll prior the latent scatter says more.
 public struct CodeMatch: Sendable, Equatable {
-    /// The families with a latent adversary (ModelRegistry's `hasDiscriminator`).
-    public static let adversarialModels: Set<String> = ["aae", "caae", "wae-gan"]
+    /// The families with a latent adversary (the registry's `hasDiscriminator`).
+    public static var adversarialModels: Set<String> { Set(ModelRegistry.adversarialNames) }
     /// Standard deviation of each latent coordinate: codes, prior samples.
     public var codeStd: [Double]
     public var priorStd: [Double]

@@ -1,8 +1,9 @@
 import Foundation
+import Models
 import ResultStore
 
-/// The model order of the comparison tables and charts when none is given.
-public let defaultModelOrder = ["ae", "vae", "cvae", "aae", "caae", "wae-gan", "wae-mmd"]
+/// The model order of the comparison tables and charts when none is given: the registry's.
+public var defaultModelOrder: [String] { ModelRegistry.names }
 
 /// A report that could not be written: the path and what went wrong.
 public struct ReportError: Error, CustomStringConvertible, Equatable {

@@ -7,8 +7,10 @@ struct RunFileReader {
 
     func read(_ parts: RunFile.Parts) throws -> RunRecord {
         let root = try file.root()
-        try checkFormat(root)
-        var record = RunRecord(attributes: try readAttributes(root))
+        let version = try checkFormat(root)
+        var attributes = try readAttributes(root)
+        attributes.formatVersion = version
+        var record = RunRecord(attributes: attributes)
         if parts.contains(.metrics) {
             record.trainMetrics = try readMetrics(root.group("metrics/train"))
             record.validationMetrics = try readMetrics(root.group("metrics/validation"))
@@ -17,7 +19,7 @@ struct RunFileReader {
             (record.parzen, record.evaluations) = try readEvaluation(root.group("eval"))
         }
         if parts.contains(.weights) {
-            record.networks = try readNetworks(root.group("weights"))
+            record.networks = try readNetworks(root.group("weights"), version: version)
         }
         if parts.contains(.samples), try root.contains("samples") {
             record.generatedSamples = try root.dataset("samples/generated").readTensor()
@@ -37,14 +39,17 @@ struct RunFileReader {
         return record
     }
 
-    private func checkFormat(_ root: HDF5Group) throws {
+    /// The format's version (1 or 2).
+    private func checkFormat(_ root: HDF5Group) throws -> Int {
         guard try root.attributes.contains("format") else {
             throw root.location.error("attribute format: not found (not an AELab run file)")
         }
         let format = try root.attributes.string("format")
-        guard format == RunFile.format else {
-            throw root.location.error("format is '\(format)', expected '\(RunFile.format)'")
+        guard let version = RunFile.formatVersions.first(where: { RunFile.format(version: $0) == format }) else {
+            let known = RunFile.formatVersions.map { "'\(RunFile.format(version: $0))'" }.joined(separator: " or ")
+            throw root.location.error("format is '\(format)', expected \(known)")
         }
+        return version
     }
 
     private func readAttributes(_ root: HDF5Group) throws -> RunAttributes {
@@ -100,17 +105,47 @@ struct RunFileReader {
     }
 
     /// The networks listed in /weights@order, in that order.
-    private func readNetworks(_ weights: HDF5Group) throws -> [NetworkRecord] {
+    private func readNetworks(_ weights: HDF5Group, version: Int) throws -> [NetworkRecord] {
         try NameList.split(weights.attributes.string("order")).map { name in
             let group = try weights.group(name)
-            let a = group.attributes
-            return NetworkRecord(
-                name: name, layerSizes: try a.ints("layer_sizes"), activation: try a.string("activation"),
-                outputActivation: try a.string("output_activation"), dropout: try a.double("dropout"),
-                extraInputs: NameList.split(try a.string("extra_inputs")),
-                tensors: try readTensors(listedIn: "parameters", of: group),
-                buffers: try readTensors(listedIn: "buffers", of: group))
+            return version == 1 ? try readMLP(name, group) : try readLayers(name, group)
         }
+    }
+
+    /// `aelab-run/2`: the layer list and its shapes.
+    private func readLayers(_ name: String, _ group: HDF5Group) throws -> NetworkRecord {
+        let a = group.attributes
+        return NetworkRecord(
+            name: name, layers: try a.string("layers"), inputShape: try a.ints("input_shape"),
+            outputShape: try a.ints("output_shape"), extraInputs: NameList.split(try a.string("extra_inputs")),
+            extraInputsAt: try a.int("extra_inputs_at"), output: try a.string("output"),
+            tensors: try readTensors(listedIn: "parameters", of: group),
+            buffers: try readTensors(listedIn: "buffers", of: group))
+    }
+
+    /// `aelab-run/1`: an MLP, in `mlp`; the shapes follow from its sizes and extra inputs (which
+    /// join the input, layer 0), the output from its output activation.
+    private func readMLP(_ name: String, _ group: HDF5Group) throws -> NetworkRecord {
+        let a = group.attributes
+        let mlp = MLPDescription(layerSizes: try a.ints("layer_sizes"), activation: try a.string("activation"),
+                                 outputActivation: try a.string("output_activation"), dropout: try a.double("dropout"))
+        let extras = NameList.split(try a.string("extra_inputs"))
+        let extraWidth = try extras.reduce(0) { sum, item in
+            guard let colon = item.lastIndex(of: ":"), let width = Int(item[item.index(after: colon)...]), width >= 0 else {
+                throw group.location.error("attribute extra_inputs: item '\(item)' is not KIND:WIDTH")
+            }
+            return sum + width
+        }
+        let sizes = mlp.layerSizes
+        if let first = sizes.first, first < extraWidth {
+            throw group.location.error("attribute layer_sizes: the input, \(first) wide, is narrower than its extra inputs (\(extraWidth))")
+        }
+        return NetworkRecord(
+            name: name, layers: nil, inputShape: sizes.first.map { [$0 - extraWidth] } ?? [],
+            outputShape: sizes.last.map { [$0] } ?? [], extraInputs: extras, extraInputsAt: extras.isEmpty ? -1 : 0,
+            output: mlp.outputActivation,
+            tensors: try readTensors(listedIn: "parameters", of: group),
+            buffers: try readTensors(listedIn: "buffers", of: group), mlp: mlp)
     }
 
     /// The GROUP/NAME datasets listed, comma-joined, in attribute `attribute` of `parent`, in order.

@@ -1,16 +1,23 @@
+import Foundation
 import TensorCore
 
-/// Writes a `RunRecord` into an empty HDF5 file, in the layout of docs/run-file.md.
+/// Writes a `RunRecord` into an empty HDF5 file, in the layout of docs/run-file.md and the format
+/// of `record.attributes.formatVersion` (2, or 1 for a record read from an `aelab-run/1` file).
 struct RunFileWriter {
     let file: HDF5File
 
     func write(_ record: RunRecord) throws {
         let root = try file.root()
+        let version = record.attributes.formatVersion
+        guard RunFile.formatVersions.contains(version) else {
+            throw root.location.error("cannot write format '\(RunFile.format(version: version))' (this build writes "
+                                      + RunFile.formatVersions.map { "'\(RunFile.format(version: $0))'" }.joined(separator: " and ") + ")")
+        }
         try writeAttributes(record.attributes, root.attributes)
         try writeMetrics(record.trainMetrics, into: root.createGroup("metrics/train"))
         try writeMetrics(record.validationMetrics, into: root.createGroup("metrics/validation"))
         try writeEvaluation(parzen: record.parzen, others: record.evaluations, into: root.createGroup("eval"))
-        try writeNetworks(record.networks, into: root.createGroup("weights"))
+        try writeNetworks(record.networks, version: version, into: root.createGroup("weights"))
         if let samples = record.generatedSamples {
             try root.createGroup("samples").createDataset("generated", tensor: samples)
         }
@@ -26,7 +33,7 @@ struct RunFileWriter {
     }
 
     private func writeAttributes(_ a: RunAttributes, _ attributes: HDF5Attributes) throws {
-        try attributes.write("format", RunFile.format)
+        try attributes.write("format", a.format)
         try attributes.write("experiment", a.experiment)
         try attributes.write("run_id", a.runID)
         try attributes.write("model", a.model)
@@ -74,22 +81,64 @@ struct RunFileWriter {
         }
     }
 
-    /// /weights (attribute `order`) and /weights/NETWORK with its attributes and LAYER/NAME datasets.
-    private func writeNetworks(_ networks: [NetworkRecord], into weights: HDF5Group) throws {
+    /// /weights (attribute `order`) and /weights/NETWORK with its attributes and LAYER/NAME datasets:
+    /// a layer list (version 2) or an MLP (version 1).
+    private func writeNetworks(_ networks: [NetworkRecord], version: Int, into weights: HDF5Group) throws {
         let names = networks.map(\.name)
         for name in names { try NameList.check(name, "network", in: weights.location) }
         try NameList.checkUnique(names, "network", in: weights.location)
+        for network in networks {
+            let location = weights.location.appending(network.name)
+            try NameList.checkItems(network.extraInputs, "extra input", in: location)
+            if version == 1 { try Self.checkMLP(network, at: location) } else { try Self.checkLayers(network, at: location) }
+        }
         try weights.attributes.write("order", NameList.join(names))
         for network in networks {
             let group = try weights.createGroup(network.name)
-            try NameList.checkItems(network.extraInputs, "extra input", in: group.location)
-            try group.attributes.write("layer_sizes", network.layerSizes)
-            try group.attributes.write("activation", network.activation)
-            try group.attributes.write("output_activation", network.outputActivation)
-            try group.attributes.write("dropout", network.dropout)
-            try group.attributes.write("extra_inputs", NameList.join(network.extraInputs))
-            try group.attributes.write("parameters", try writeTensors(network.tensors, into: group))
-            try group.attributes.write("buffers", try writeTensors(network.buffers, into: group))
+            let a = group.attributes
+            if version == 1, let mlp = network.mlp {
+                try a.write("layer_sizes", mlp.layerSizes)
+                try a.write("activation", mlp.activation)
+                try a.write("output_activation", mlp.outputActivation)
+                try a.write("dropout", mlp.dropout)
+                try a.write("extra_inputs", NameList.join(network.extraInputs))
+            } else {
+                try a.write("layers", network.layers ?? "[]")
+                try a.write("input_shape", network.inputShape)
+                try a.write("output_shape", network.outputShape)
+                try a.write("extra_inputs", NameList.join(network.extraInputs))
+                try a.write("extra_inputs_at", network.extraInputsAt)
+                try a.write("output", network.output)
+            }
+            try a.write("parameters", try writeTensors(network.tensors, into: group))
+            try a.write("buffers", try writeTensors(network.buffers, into: group))
+        }
+    }
+
+    /// An `aelab-run/2` network: a JSON array of layer objects, each with a string `kind`, and
+    /// extra inputs joining at one of them (-1 without extra inputs).
+    private static func checkLayers(_ network: NetworkRecord, at location: HDF5Location) throws {
+        guard let layers = network.layers else {
+            throw location.error("no layers (an aelab-run/1 MLP description) in an aelab-run/2 record")
+        }
+        guard network.mlp == nil else {
+            throw location.error("both layers and an aelab-run/1 MLP description: an aelab-run/2 network has only layers")
+        }
+        let parsed = try? JSONSerialization.jsonObject(with: Data(layers.utf8), options: [.fragmentsAllowed])
+        guard let list = parsed as? [Any], list.allSatisfy({ (($0 as? [String: Any])?["kind"] as? String) != nil }) else {
+            throw location.error("layers is not a JSON array of objects with a \"kind\": \(layers.prefix(80))")
+        }
+        let at = network.extraInputsAt
+        if network.extraInputs.isEmpty ? at != -1 : !list.indices.contains(at) {
+            throw location.error("extra inputs join at layer \(at): expected "
+                                 + (network.extraInputs.isEmpty ? "-1 without extra inputs" : "a layer index in 0..<\(list.count)"))
+        }
+    }
+
+    /// An `aelab-run/1` network: an MLP description and no layer list.
+    private static func checkMLP(_ network: NetworkRecord, at location: HDF5Location) throws {
+        guard network.mlp != nil, network.layers == nil else {
+            throw location.error("a layer list in an aelab-run/1 record: an aelab-run/1 network is an MLP description only")
         }
     }
 

@@ -1,10 +1,22 @@
-/// The run file, format `aelab-run/1`: one HDF5 file per run holding a `RunRecord`.
+/// The run file, format `aelab-run/2` (reads `aelab-run/1` too): one HDF5 file per run holding a
+/// `RunRecord`.
 ///
 /// The layout is in docs/run-file.md. Writing is atomic: the file appears under its name only
 /// when whole. Reading checks the format and names any missing or ill-typed item by its path.
+///
+/// A record keeps the format of the file it was read from (`RunAttributes.formatVersion`), and
+/// is written in that format: an `aelab-run/1` file rewritten by `updateEvaluation` stays
+/// `aelab-run/1`, its networks MLP descriptions (`NetworkRecord.mlp`). New records are `aelab-run/2`.
 public enum RunFile {
-    /// The value of the root attribute `format`.
-    public static let format = "aelab-run/1"
+    /// The format new files get: the value of the root attribute `format`.
+    public static let format = "aelab-run/2"
+    /// The version in `format`, the default of `RunAttributes.formatVersion`.
+    public static let formatVersion = 2
+    /// The versions this build reads and writes: 1 (networks as MLPs) and 2 (networks as layer lists).
+    public static let formatVersions = [1, 2]
+
+    /// The root attribute `format` of version `version`: "aelab-run/VERSION".
+    public static func format(version: Int) -> String { "aelab-run/\(version)" }
 
     /// The parts of a run file to read; the root attributes are always read.
     public struct Parts: OptionSet, Sendable {
@@ -48,7 +60,8 @@ public enum RunFile {
     }
 
     /// Replaces the /eval part of the run file at `path` (as `aelab evaluate` does), atomically:
-    /// the whole file is read, changed and written again. Other evaluations are not kept; to
+    /// the whole file is read, changed and written again, in its own format (an `aelab-run/1`
+    /// file stays one, with its MLP layout). Other evaluations are not kept; to
     /// keep them, read them first and pass them in `evaluations`. `evaluatedWith`, the OpenBLAS
     /// kernel family that computed them, is added to the file's `blas_cores`, and `evaluatedBy`,
     /// the AELab build, to its `aelab_version`: both then name everything that computed a number

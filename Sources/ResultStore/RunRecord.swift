@@ -1,7 +1,7 @@
 import TensorCore
 
-/// Everything a run file holds (format `aelab-run/1`, layout in ../shared/DESIGN.md and
-/// docs/run-file.md). A value: build it, then `RunFile.write(_:to:)` it; `RunFile.read(_:)`
+/// Everything a run file holds (format `aelab-run/2`, or `aelab-run/1` when read from such a
+/// file; layout in ../shared/DESIGN.md and docs/run-file.md). A value: build it, then `RunFile.write(_:to:)` it; `RunFile.read(_:)`
 /// gives it back.
 public struct RunRecord: Sendable, Equatable {
     public var attributes: RunAttributes
@@ -69,10 +69,18 @@ public struct RunAttributes: Sendable, Equatable {
     /// continued epochs of a build that did not record them): products, and so the run's bits,
     /// differ between families as between thread counts. "" in files written before then.
     public var blasCores: String
+    /// The file format's version: 2 (`RunFile.formatVersion`) for new records, the file's for a
+    /// record read from one. A record is written in its version, so an `aelab-run/1` file read
+    /// and written back (`RunFile.updateEvaluation`) stays `aelab-run/1`; its networks must then
+    /// be MLP descriptions (`NetworkRecord.mlp`), and those of version 2 layer lists.
+    public var formatVersion: Int
+    /// The root attribute `format`: "aelab-run/2" or "aelab-run/1".
+    public var format: String { RunFile.format(version: formatVersion) }
 
     public init(experiment: String, runID: String, model: String, latentDim: Int, dropout: Double, seed: Int,
                 dataset: String, status: Status, failure: String = "", spec: String, started: String,
-                finished: String = "", aelabVersion: String, blasCores: String = "") {
+                finished: String = "", aelabVersion: String, blasCores: String = "",
+                formatVersion: Int = RunFile.formatVersion) {
         self.experiment = experiment
         self.runID = runID
         self.model = model
@@ -87,6 +95,7 @@ public struct RunAttributes: Sendable, Equatable {
         self.finished = finished
         self.aelabVersion = aelabVersion
         self.blasCores = blasCores
+        self.formatVersion = formatVersion
     }
 }
 
@@ -137,34 +146,64 @@ public struct ParzenRecord: Sendable, Equatable {
     }
 }
 
-/// /weights/NETWORK: the layers of one MLP, in the layout of torch.nn.Linear, and what a PyTorch
+/// /weights/NETWORK: one network, as its list of layers and its tensors, with what a PyTorch
 /// user needs to rebuild it (attributes on the group).
+///
+/// Format `aelab-run/2` describes any network by `layers`; files of format `aelab-run/1` held
+/// only MLPs, described by `mlp` (and `layers` is nil).
 public struct NetworkRecord: Sendable, Equatable {
     public var name: String
+    /// The layers in order, as a JSON array of objects, each with `kind` and its settings and
+    /// sizes (docs/run-file.md); nil in `aelab-run/1` files.
+    public var layers: String?
+    /// The shape of one example of the data input (`[784]`, `[1, 28, 28]`) and of the output.
+    public var inputShape: [Int]
+    public var outputShape: [Int]
+    /// Extra inputs concatenated to the flat features before layer `extraInputsAt`, in order,
+    /// e.g. ["one_hot:10", "noise:8"]; stored comma-joined, so an item may not be empty or hold a comma.
+    public var extraInputs: [String]
+    /// The layer the extra inputs join at (the first dense layer); -1 when there are none.
+    public var extraInputsAt: Int
+    /// How the output is read: "identity", "sigmoid" (logits of pixel means), "gaussian_mean_logvar".
+    public var output: String
+    /// /weights/NETWORK/LAYER/NAME: in `aelab-run/2` LAYER is the layer's index, as in a
+    /// `torch.nn.Sequential`'s state dict (`0/weight` ↔ `0.weight`); float32, torch's layouts.
+    public var tensors: [NamedTensor]
+    /// Non-trainable state, e.g. batch-norm running statistics ("1", "running_mean").
+    public var buffers: [NamedTensor]
+    /// `aelab-run/1` only: the MLP's sizes and activations.
+    public var mlp: MLPDescription?
+
+    public init(name: String, layers: String?, inputShape: [Int], outputShape: [Int], extraInputs: [String] = [],
+                extraInputsAt: Int = -1, output: String, tensors: [NamedTensor], buffers: [NamedTensor] = [],
+                mlp: MLPDescription? = nil) {
+        self.name = name
+        self.layers = layers
+        self.inputShape = inputShape
+        self.outputShape = outputShape
+        self.extraInputs = extraInputs
+        self.extraInputsAt = extraInputsAt
+        self.output = output
+        self.tensors = tensors
+        self.buffers = buffers
+        self.mlp = mlp
+    }
+}
+
+/// How `aelab-run/1` described a network: an MLP (tensors `layerI/weight`, `layerI/bias`,
+/// batch norms `normI/…` after hidden layer I).
+public struct MLPDescription: Sendable, Equatable {
     /// Layer sizes, input first (e.g. [784, 1200, 1200, 8]); the input width includes the extra inputs.
     public var layerSizes: [Int]
-    /// Hidden activation ("relu", …) and output activation ("identity", "sigmoid").
+    /// Hidden activation ("relu", …) and output activation ("identity", "sigmoid", "gaussian_mean_logvar").
     public var activation: String
     public var outputActivation: String
     public var dropout: Double
-    /// Extra inputs concatenated to the data input, in order, e.g. ["one_hot:10", "noise:8"]; stored
-    /// comma-joined, so an item may not be empty or hold a comma.
-    public var extraInputs: [String]
-    /// /weights/NETWORK/LAYER/NAME, e.g. ("layer0", "weight", [1200, 784]) — float32.
-    public var tensors: [NamedTensor]
-    /// Non-trainable state, e.g. batch-norm running statistics ("norm0", "running_mean").
-    public var buffers: [NamedTensor]
-
-    public init(name: String, layerSizes: [Int], activation: String, outputActivation: String, dropout: Double,
-                extraInputs: [String] = [], tensors: [NamedTensor], buffers: [NamedTensor] = []) {
-        self.name = name
+    public init(layerSizes: [Int], activation: String, outputActivation: String, dropout: Double) {
         self.layerSizes = layerSizes
         self.activation = activation
         self.outputActivation = outputActivation
         self.dropout = dropout
-        self.extraInputs = extraInputs
-        self.tensors = tensors
-        self.buffers = buffers
     }
 }
 

@@ -42,6 +42,7 @@ public final class Trainer {
     public func trainEpoch(_ data: Dataset, progress: (any TrainingProgress)? = nil) throws -> EpochMetrics {
         let start = DispatchTime.now().uptimeNanoseconds
         let factor = settings.schedule.factor(atEpoch: epoch)
+        model.epochsCompleted = epoch
         for (i, phase) in model.phases.enumerated() {
             optimizers[i].learningRate = Trainer.baseRate(phase.group, settings) * factor
         }

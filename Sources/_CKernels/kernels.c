@@ -124,3 +124,190 @@ void aelab_bce_logits_gradient(const float *restrict dy, const float *restrict l
         dx[j] = dy[j] * (sigmoid - targets[j]);
     }
 }
+
+// ---- Convolutions lowered onto one matrix product, and per-channel statistics (NCHW) ----
+
+// Where each column entry of one image plane comes from, as offsets into the plane padded by
+// `padding` zeros on every side (padded_width = width + 2·padding): entry
+// [(ki·kernel + kj)·out_plane + oy·out_width + ox] is (oy·stride + ki)·padded_width + ox·stride + kj.
+// With the padding made explicit, im2col is a plain gather and col2im a plain scatter-add.
+static int *padded_offsets(long kernel, long stride, long padded_width, long out_height, long out_width) {
+    int *table = malloc(sizeof(int) * (size_t)(kernel * kernel * out_height * out_width));
+    if (table == NULL) abort();
+    int *t = table;
+    for (long ki = 0; ki < kernel; ki++)
+        for (long kj = 0; kj < kernel; kj++)
+            for (long oy = 0; oy < out_height; oy++)
+                for (long ox = 0; ox < out_width; ox++)
+                    *t++ = (int)((oy * stride + ki) * padded_width + ox * stride + kj);
+    return table;
+}
+
+AELAB_CLONES
+void aelab_im2col(const float *restrict image, long batch, long channels, long height, long width,
+                  long kernel, long stride, long padding, long out_height, long out_width,
+                  long n_begin, long n_end, float *restrict columns) {
+    const long plane = height * width, out_plane = out_height * out_width, row_length = batch * out_plane;
+    const long padded_width = width + 2 * padding, kk = kernel * kernel;
+    int *restrict table = padded_offsets(kernel, stride, padded_width, out_height, out_width);
+    // One image plane at a time, padded (its border stays 0), then gathered into its k² rows.
+    float *restrict padded = calloc((size_t)((height + 2 * padding) * padded_width), sizeof(float));
+    if (padded == NULL) abort();
+    for (long n = n_begin; n < n_end; n++) {
+        for (long c = 0; c < channels; c++) {
+            const float *restrict src = image + (n * channels + c) * plane;
+            for (long y = 0; y < height; y++)
+                __builtin_memcpy(padded + (y + padding) * padded_width + padding, src + y * width, sizeof(float) * (size_t)width);
+            for (long r = 0; r < kk; r++) {
+                float *restrict dst = columns + (c * kk + r) * row_length + n * out_plane;
+                const int *restrict offsets = table + r * out_plane;
+                for (long i = 0; i < out_plane; i++) dst[i] = padded[offsets[i]];
+            }
+        }
+    }
+    free(padded);
+    free(table);
+}
+
+AELAB_CLONES
+void aelab_col2im(const float *restrict columns, long batch, long channels, long height, long width,
+                  long kernel, long stride, long padding, long out_height, long out_width,
+                  const float *restrict bias, long n_begin, long n_end, float *restrict image) {
+    const long plane = height * width, out_plane = out_height * out_width, row_length = batch * out_plane;
+    const long padded_width = width + 2 * padding, padded_plane = (height + 2 * padding) * padded_width;
+    const long kk = kernel * kernel;
+    int *restrict table = padded_offsets(kernel, stride, padded_width, out_height, out_width);
+    float *restrict padded = malloc(sizeof(float) * (size_t)padded_plane);
+    if (padded == NULL) abort();
+    for (long n = n_begin; n < n_end; n++) {
+        for (long c = 0; c < channels; c++) {
+            // Sums into the padded plane (what lands in the border is dropped), then its interior out.
+            for (long i = 0; i < padded_plane; i++) padded[i] = 0;
+            for (long r = 0; r < kk; r++) {
+                const float *restrict src = columns + (c * kk + r) * row_length + n * out_plane;
+                const int *restrict offsets = table + r * out_plane;
+                for (long i = 0; i < out_plane; i++) padded[offsets[i]] += src[i];
+            }
+            const float initial = bias ? bias[c] : 0;
+            float *restrict dst = image + (n * channels + c) * plane;
+            for (long y = 0; y < height; y++) {
+                const float *restrict row = padded + (y + padding) * padded_width + padding;
+                for (long x = 0; x < width; x++) dst[y * width + x] = initial + row[x];
+            }
+        }
+    }
+    free(padded);
+    free(table);
+}
+
+AELAB_CLONES
+void aelab_swap_leading_axes(const float *restrict src, long a, long b, long inner, const float *restrict bias,
+                             long j_begin, long j_end, float *restrict dst) {
+    for (long j = j_begin; j < j_end; j++) {
+        for (long i = 0; i < a; i++) {
+            const float *restrict s = src + (i * b + j) * inner;
+            float *restrict d = dst + (j * a + i) * inner;
+            if (bias) {
+                const float add = bias[i];
+                for (long t = 0; t < inner; t++) d[t] = s[t] + add;
+            } else {
+                for (long t = 0; t < inner; t++) d[t] = s[t];
+            }
+        }
+    }
+}
+
+// Sums with eight double accumulators: vectorised (without reassociating float sums), accurate.
+static inline double sum_run(const float *restrict x, long count) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long i = 0;
+    for (; i + 8 <= count; i += 8)
+        for (int k = 0; k < 8; k++) acc[k] += (double)x[i + k];
+    double s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; i < count; i++) s += (double)x[i];
+    return s;
+}
+
+static inline double centred_squares_run(const float *restrict x, float mean, long count) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long i = 0;
+    for (; i + 8 <= count; i += 8)
+        for (int k = 0; k < 8; k++) {
+            double d = (double)(x[i + k] - mean);
+            acc[k] += d * d;
+        }
+    double s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; i < count; i++) {
+        double d = (double)(x[i] - mean);
+        s += d * d;
+    }
+    return s;
+}
+
+static inline double centred_dot_run(const float *restrict dy, const float *restrict x, float mean, long count) {
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long i = 0;
+    for (; i + 8 <= count; i += 8)
+        for (int k = 0; k < 8; k++) acc[k] += (double)dy[i + k] * (double)(x[i + k] - mean);
+    double s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (; i < count; i++) s += (double)dy[i] * (double)(x[i] - mean);
+    return s;
+}
+
+AELAB_CLONES
+void aelab_channel_sums(const float *restrict x, long batch, long channels, long inner, long c_begin, long c_end,
+                        const float *restrict mean, double *restrict sum, double *restrict centred) {
+    for (long c = c_begin; c < c_end; c++) {
+        double s = 0, q = 0;
+        for (long n = 0; n < batch; n++) {
+            const float *restrict p = x + (n * channels + c) * inner;
+            if (sum) s += sum_run(p, inner);
+            if (centred) q += centred_squares_run(p, mean[c], inner);
+        }
+        if (sum) sum[c] = s;
+        if (centred) centred[c] = q;
+    }
+}
+
+AELAB_CLONES
+void aelab_channel_dot_centred(const float *restrict dy, const float *restrict x, const float *restrict mean,
+                               long batch, long channels, long inner, long c_begin, long c_end,
+                               double *restrict sum_dy, double *restrict dot) {
+    for (long c = c_begin; c < c_end; c++) {
+        double s = 0, d = 0;
+        for (long n = 0; n < batch; n++) {
+            const long offset = (n * channels + c) * inner;
+            s += sum_run(dy + offset, inner);
+            d += centred_dot_run(dy + offset, x + offset, mean[c], inner);
+        }
+        sum_dy[c] = s;
+        dot[c] = d;
+    }
+}
+
+AELAB_CLONES
+void aelab_channel_affine(const float *restrict x, const float *restrict scale, const float *restrict shift,
+                          long batch, long channels, long inner, long c_begin, long c_end, float *restrict y) {
+    for (long n = 0; n < batch; n++) {
+        for (long c = c_begin; c < c_end; c++) {
+            const long offset = (n * channels + c) * inner;
+            const float a = scale[c], b = shift ? shift[c] : 0;
+            for (long i = 0; i < inner; i++) y[offset + i] = x[offset + i] * a + b;
+        }
+    }
+}
+
+AELAB_CLONES
+void aelab_batch_norm_input_gradient(const float *restrict dy, const float *restrict x, const float *restrict mean,
+                                     const float *restrict mean_dy, const float *restrict k,
+                                     const float *restrict scale, long batch, long channels, long inner,
+                                     long c_begin, long c_end, float *restrict dx) {
+    for (long n = 0; n < batch; n++) {
+        for (long c = c_begin; c < c_end; c++) {
+            const long offset = (n * channels + c) * inner;
+            const float m = mean[c], g = mean_dy[c], kc = k[c], a = scale[c];
+            for (long i = 0; i < inner; i++)
+                dx[offset + i] = (dy[offset + i] - g - (x[offset + i] - m) * kc) * a;
+        }
+    }
+}

@@ -23,7 +23,7 @@ struct CoreBench: ParsableCommand {
     func run() throws {
         ComputeEnvironment.configure(threads: threads)
         var rng = RandomStream(seed: 1, purpose: "bench")
-        let layers = zip(Self.sizes, Self.sizes.dropFirst()).map { Linear($0, $1, using: &rng) }
+        let layers = zip(Self.sizes, Self.sizes.dropFirst()).map { Dense($0, $1, using: &rng) }
         let x = Tensor.uniform([batch, 784], using: &rng)
         let parameters = layers.flatMap(\.parameters)
         var adam = Adam(parameters, learningRate: 1e-4)

@@ -27,8 +27,7 @@ final class DefaultsTests: XCTestCase {
         XCTAssertEqual(c.prior, .gaussian(std: 5))
         XCTAssertEqual(c.encoderHead, .deterministic)
         XCTAssertEqual(c.reconstruction, .bce)
-        XCTAssertNil(c.lambda)
-        XCTAssertEqual(c.adversarialUpdate, .phased)
+        XCTAssertEqual(c.options, [:])   // ae declares no options of its own
 
         let t = run.training
         XCTAssertEqual([t.epochs, t.batchSize], [20, 100])
@@ -84,10 +83,10 @@ final class DefaultsTests: XCTestCase {
         XCTAssertEqual(configs["cvae"]?.encoderHead, .gaussian)
         XCTAssertEqual(configs["aae"]?.encoderHead, .deterministic)
         XCTAssertEqual(configs["wae-gan"]?.reconstruction, .mse)
-        XCTAssertEqual(configs["wae-gan"]?.lambda, 1)
-        XCTAssertEqual(configs["wae-mmd"]?.lambda, 10)
-        XCTAssertNil(configs["aae"]?.lambda)
-        XCTAssertEqual(configs["caae"]?.adversarialUpdate, .phased)
+        XCTAssertEqual(configs["wae-gan"]?.options["lambda"], .number(1))
+        XCTAssertEqual(configs["wae-mmd"]?.options["lambda"], .number(10))
+        XCTAssertNil(configs["aae"]?.options["lambda"])
+        XCTAssertEqual(configs["caae"]?.options["update"], .update(.phased))
     }
 
     /// Every option a spec can write reaches the run.
@@ -121,7 +120,7 @@ final class DefaultsTests: XCTestCase {
         XCTAssertEqual(c.prior, .mixture(components: 5, radius: 3, std: 0.25))
         XCTAssertEqual(c.encoderHead, .universal)
         XCTAssertEqual(c.reconstruction, .l1)
-        XCTAssertEqual(c.adversarialUpdate, .joint(reconstructionWeight: 0.9, adversarialWeight: 0.1))
+        XCTAssertEqual(c.options["update"], .update(.joint(reconstructionWeight: 0.9, adversarialWeight: 0.1)))
         XCTAssertEqual(run.training.reconstructionLearningRate, 2e-4)
         XCTAssertEqual(run.training.regularizationLearningRate, 1e-4)
         XCTAssertEqual(run.training.beta1, 0.5)

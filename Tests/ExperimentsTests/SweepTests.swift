@@ -25,7 +25,7 @@ final class SweepTests: XCTestCase {
             XCTAssertEqual(run.sweepSettings.map(\.path), ["latent_dim", "dropout", "seed"])
         }
         XCTAssertEqual(runs[31].id, "wae-gan-z2-d0.25-s1")
-        XCTAssertEqual(runs[31].modelConfig.lambda, 1)
+        XCTAssertEqual(runs[31].modelConfig.options["lambda"], .number(1))
     }
 
     func testTheQuickstartLoads() throws {
@@ -109,7 +109,7 @@ final class SweepTests: XCTestCase {
             XCTAssertEqual(run.dataset, "fashion-mnist")
         }
         XCTAssertEqual(runs.last?.model, "wae-gan")
-        XCTAssertEqual(runs.last?.modelConfig.lambda, 2)
+        XCTAssertEqual(runs.last?.modelConfig.options["lambda"], .number(2))
         XCTAssertEqual(runs.last?.training.batchSize, 100)
         XCTAssertEqual(runs.last?.modelConfig.noiseDimension, 8)
     }

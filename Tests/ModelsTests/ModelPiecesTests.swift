@@ -23,13 +23,13 @@ final class ModelPiecesTests: XCTestCase {
     func testDropoutGoesToTheNetworksNamed() {
         var config = smallConfig()
         config.dropout = 0.3
-        XCTAssertEqual(makeModel("aae", config).encoder.network.dropout.rate, 0.3)
-        XCTAssertEqual(makeModel("aae", config).decoder.network.dropout.rate, 0)
+        XCTAssertEqual(makeModel("aae", config).encoder.network.dropoutRate, 0.3)
+        XCTAssertEqual(makeModel("aae", config).decoder.network.dropoutRate, 0)
         config.dropoutIn = [.decoder, .discriminator]
         let model = makeModel("aae", config)
-        XCTAssertEqual(model.encoder.network.dropout.rate, 0)
-        XCTAssertEqual(model.decoder.network.dropout.rate, 0.3)
-        XCTAssertEqual(model.discriminator?.network.dropout.rate, 0.3)
+        XCTAssertEqual(model.encoder.network.dropoutRate, 0)
+        XCTAssertEqual(model.decoder.network.dropoutRate, 0.3)
+        XCTAssertEqual(model.discriminator?.network.dropoutRate, 0.3)
         // In training the decoder's output varies with the dropout masks; in evaluation it does not.
         var rng = RandomStream(seed: 11, purpose: "codes")
         let z = Tensor.normal([4, 8], using: &rng)
@@ -44,8 +44,8 @@ final class ModelPiecesTests: XCTestCase {
     /// The Gaussian head's z = μ + σ·ε draws ε with the configured standard deviation.
     func testGaussianHeadNoiseHasTheConfiguredScale() {
         var init1 = RandomStream(seed: 3, purpose: "init")
-        let encoder = EncoderNetwork(inputs: 6, hidden: [16], latent: 4, head: .gaussian, noiseStd: 5,
-                                     activation: .relu, dropout: 0, batchNorm: false, using: &init1)
+        let encoder = EncoderNetwork(image: [6], architecture: NetworkArchitecture(layers: [.dense(outputs: 16)]), latent: 4,
+                                     head: .gaussian, noiseStd: 5, using: &init1)
         var rng = RandomStream(seed: 12, purpose: "images")
         let x = Tensor.uniform([5_000, 6], using: &rng)
         var context = ForwardContext(mode: .training, seed: 9)

@@ -5,7 +5,7 @@ import XCTest
 final class LayerTests: XCTestCase {
     func testLinearHasTorchLayoutAndGradients() {
         var rng = RandomStream(seed: 1, purpose: "init")
-        let layer = Linear(3, 2, using: &rng)
+        let layer = Dense(3, 2, using: &rng)
         XCTAssertEqual(layer.weight.shape, [2, 3])
         XCTAssertEqual(layer.bias.shape, [2])
         let x = Tensor(shape: [1, 3], scalars: [1, 2, 3])
@@ -45,7 +45,7 @@ final class LayerTests: XCTestCase {
     func testBatchNormNormalisesTrainsRunningStatisticsAndHasGradients() {
         var rng = RandomStream(seed: 4, purpose: "bn")
         let x = Tensor.normal([64, 3], mean: 3, std: 2, using: &rng)
-        let bn = BatchNorm1d(features: 3, momentum: 0.1)
+        let bn = BatchNorm(features: 3, momentum: 0.1)
         let y = withoutGradient { tape in bn(tape.constant(x), ForwardContext(mode: .training)).value }
         for m in y.mean(alongAxis: 0).scalars { XCTAssertEqual(m, 0, accuracy: 1e-5) }
         for v in y.squared().mean(alongAxis: 0).scalars { XCTAssertEqual(v, 1, accuracy: 1e-3) }
@@ -53,7 +53,7 @@ final class LayerTests: XCTestCase {
         let mean = x.mean(alongAxis: 0), variance = (x - mean).squared().sum(alongAxis: 0) / 63
         assertClose(bn.runningMean, mean * 0.1)
         assertClose(bn.runningVariance, Tensor.ones([3]) * 0.9 + variance * 0.1, tolerance: 1e-4)
-        let z = withoutGradient { tape in bn(tape.constant(x), .evaluation).value }
+        let z = withoutGradient { tape in bn(tape.constant(x), ForwardContext.evaluation).value }
         assertClose(z, (x - bn.runningMean) / (bn.runningVariance + 1e-5).squareRoot(), tolerance: 1e-4)
 
         // Gradient with respect to the input, through the layer itself, with γ and β not 1 and 0.

@@ -7,11 +7,11 @@ let xorTargets = Tensor(shape: [4, 1], scalars: [0, 1, 1, 0])
 
 /// A small MLP (tanh hidden layers, linear output) for the tests.
 struct MLPFixture {
-    let layers: [Linear]
+    let layers: [Dense]
     init(sizes: [Int], using rng: inout RandomStream) {
-        layers = zip(sizes, sizes.dropFirst()).map { Linear($0, $1, using: &rng) }
+        layers = zip(sizes, sizes.dropFirst()).map { Dense($0, $1, using: &rng) }
     }
-    var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    var parameters: [Parameter] { layers.flatMap { $0.parameters } }
 
     func callAsFunction(_ x: Variable) -> Variable {
         var h = x

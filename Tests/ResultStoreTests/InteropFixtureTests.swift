@@ -3,9 +3,10 @@ import TensorCore
 import XCTest
 @testable import ResultStore
 
-/// Writes the fixture for the Python check (tests/interop/run.sh): the full record to the path in
-/// `AELAB_INTEROP_FIXTURE`, and next to it `PATH.expected.json` with the values h5py must find.
-/// Skipped when the variable is unset.
+/// Writes the fixture for the Python check (tests/interop/run.sh): the full record (format
+/// `aelab-run/2`, a dense encoder with batch norm, a convolutional decoder and a dense
+/// discriminator) to the path in `AELAB_INTEROP_FIXTURE`, and next to it `PATH.expected.json`
+/// with the values h5py must find. Skipped when the variable is unset.
 ///
 ///     AELAB_INTEROP_FIXTURE=/tmp/run.h5 swift test --filter InteropFixtureTests
 ///     tests/interop/run.sh /tmp/run.h5
@@ -33,7 +34,7 @@ final class InteropFixtureTests: XCTestCase {
         let a = record.attributes
         var result: [String: Any] = [
             "attributes": [
-                "format": RunFile.format, "experiment": a.experiment, "run_id": a.runID, "model": a.model,
+                "format": a.format, "experiment": a.experiment, "run_id": a.runID, "model": a.model,
                 "latent_dim": a.latentDim, "dropout": bits(a.dropout), "seed": a.seed, "dataset": a.dataset,
                 "status": a.status.rawValue, "failure": a.failure, "spec": a.spec, "started": a.started,
                 "finished": a.finished, "aelab_version": a.aelabVersion, "blas_cores": a.blasCores,
@@ -41,10 +42,9 @@ final class InteropFixtureTests: XCTestCase {
             "metrics": ["train": record.trainMetrics.mapValues(bits), "validation": record.validationMetrics.mapValues(bits)],
             "evaluations": record.evaluations.mapValues { $0.mapValues(bits) },
             "networks": record.networks.map { n -> [String: Any] in
-                ["name": n.name, "layer_sizes": n.layerSizes, "activation": n.activation,
-                 "output_activation": n.outputActivation, "dropout": bits(n.dropout),
-                 "extra_inputs": n.extraInputs.joined(separator: ","),
-                 "parameters": entries(n.tensors), "buffers": entries(n.buffers)]
+                ["name": n.name, "layers": n.layers ?? "", "input_shape": n.inputShape, "output_shape": n.outputShape,
+                 "extra_inputs": n.extraInputs.joined(separator: ","), "extra_inputs_at": n.extraInputsAt,
+                 "output": n.output, "parameters": entries(n.tensors), "buffers": entries(n.buffers)]
             },
             "encoder_forward": encoderForward(record.networks[0]),
         ]
@@ -69,30 +69,52 @@ final class InteropFixtureTests: XCTestCase {
         return result
     }
 
-    /// One input batch and the encoder's output, computed here in Float32 from the stored layout
-    /// (weight [out, in]): the Python side rebuilds the encoder from /weights/encoder alone and
-    /// must get the same numbers. Hidden layers use `activation` (relu), the last `output_activation`.
+    /// One input batch (the data and the label's one-hot) and the encoder's output, computed here
+    /// in Float32 from the stored layer list and tensors: dense (weight [out, in]), batch norm
+    /// with its running statistics, relu, dropout (nothing, in evaluation). The Python side
+    /// rebuilds the encoder from /weights/encoder alone and must get the same numbers.
     static func encoderForward(_ network: NetworkRecord) -> [String: Any] {
-        precondition(network.activation == "relu" && network.outputActivation == "identity")
-        let linears = network.tensors.filter { $0.name == "weight" }.map { w in
-            (w.value, network.tensors.first { $0.group == w.group && $0.name == "bias" }!.value)
+        let data = try! JSONSerialization.jsonObject(with: Data(network.layers!.utf8))
+        let layers = data as! [[String: Any]]
+        func tensor(_ group: Int, _ name: String) -> Tensor {
+            (network.tensors + network.buffers).first { $0.group == String(group) && $0.name == name }!.value
         }
-        let width = linears[0].0.shape[1]
-        var x = Tensor(shape: [2, width], scalars: (0..<2 * width).map { Float($0 % 7) / 7 - 0.3 })
-        let input = x
-        for (index, (weight, bias)) in linears.enumerated() {
-            let (out, inp) = (weight.shape[0], weight.shape[1])
-            var y = [Float](repeating: 0, count: 2 * out)
-            for row in 0..<2 {
-                for o in 0..<out {
-                    var sum = bias.scalars[o]
-                    for i in 0..<inp { sum += x[row, i] * weight[o, i] }
-                    y[row * out + o] = index < linears.count - 1 ? max(sum, 0) : sum
+        let rows = 2, width = network.inputShape[0], classes = 10
+        precondition(network.extraInputs == ["one_hot:\(classes)"] && network.extraInputsAt == 0)
+        let input = Tensor(shape: [rows, width], scalars: (0..<rows * width).map { Float($0 % 7) / 7 - 0.3 })
+        let labels = [3, 7]
+        let oneHot = Tensor(shape: [rows, classes], scalars: (0..<rows * classes).map { $0 % classes == labels[$0 / classes] ? 1 : 0 })
+        var x: [[Float]] = (0..<rows).map { r in (0..<width).map { input[r, $0] } + (0..<classes).map { oneHot[r, $0] } }
+        for (index, layer) in layers.enumerated() {
+            switch layer["kind"] as! String {
+            case "dense":
+                let (weight, bias) = (tensor(index, "weight"), tensor(index, "bias"))
+                x = x.map { row in
+                    (0..<weight.shape[0]).map { o in
+                        var sum = bias.scalars[o]
+                        for i in 0..<weight.shape[1] { sum += row[i] * weight[o, i] }
+                        return sum
+                    }
                 }
+            case "batch_norm":
+                precondition(layer["spatial"] as? Bool == false)
+                let (mean, variance) = (tensor(index, "running_mean"), tensor(index, "running_var"))
+                let (gamma, beta) = (tensor(index, "weight"), tensor(index, "bias"))
+                let eps = Float(layer["eps"] as! Double)
+                x = x.map { row in
+                    row.indices.map { j in (row[j] - mean.scalars[j]) * (1 / (variance.scalars[j] + eps).squareRoot()) * gamma.scalars[j] + beta.scalars[j] }
+                }
+            case "activation":
+                precondition(layer["function"] as? String == "relu")
+                x = x.map { $0.map { max($0, 0) } }
+            case "dropout":
+                break
+            default:
+                preconditionFailure("encoderForward: layer kind \(layer["kind"]!)")
             }
-            x = Tensor(shape: [2, out], scalars: y)
         }
         return ["input": input.scalars.map(Double.init), "input_shape": input.shape,
-                "output": x.scalars.map(Double.init), "output_shape": x.shape]
+                "extra_inputs": [oneHot.scalars.map(Double.init)], "extra_shapes": [oneHot.shape],
+                "output": x.flatMap { $0 }.map(Double.init), "output_shape": [rows, x[0].count]]
     }
 }

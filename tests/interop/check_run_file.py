@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Checks an AELab run file (format aelab-run/1) with h5py: every item of the layout in
-docs/run-file.md (names, dtypes, shapes), and, when RUN.h5.expected.json exists next to it
-(written by the Swift test InteropFixtureTests), the values.
+"""Checks an AELab run file (format aelab-run/2) with h5py: every item of the layout in
+docs/run-file.md (names, dtypes, shapes; each network's layer list against its tensors), and,
+when RUN.h5.expected.json exists next to it (written by the Swift test InteropFixtureTests), the
+values.
 
 Usage: check_run_file.py RUN.h5        Prints one line per check; exits 1 if any failed.
 """
@@ -63,7 +64,7 @@ def check_root(f, want):
     for key in ["latent_dim", "seed"]:
         is_scalar(root, key, "<i8")
     is_scalar(root, "dropout", "<f8")
-    check(root.attrs.get("format") == "aelab-run/1", "/ @format == 'aelab-run/1'")
+    check(root.attrs.get("format") == "aelab-run/2", "/ @format == 'aelab-run/2'")
     check(root.attrs.get("status") in ("complete", "failed", "running"), "/ @status is complete|failed|running")
     if want:
         for key, value in want["attributes"].items():
@@ -117,44 +118,148 @@ def check_eval(f, want):
             check(found == want["evaluations"].get(name), f"/eval/{name} attributes == expected")
 
 
+OUTPUTS = ("identity", "sigmoid", "gaussian_mean_logvar")
+FUNCTIONS = ("identity", "relu", "leaky_relu", "elu", "tanh", "sigmoid", "softplus")
+
+
+def is_ints(obj, key):
+    value = obj.attrs.get(key)
+    ok = isinstance(value, np.ndarray) and value.dtype == np.dtype("<i8") and value.ndim == 1
+    check(ok, f"{obj.name} @{key} is int64 [n]", "" if ok else repr(value))
+    return [int(v) for v in value] if ok else None
+
+
+def layer_shapes(layers, input_shape, extra, at):
+    """Walks the layer list: per layer, its input shape and the tensors it must have
+    ({"I/weight": shape}, parameters then buffers), torch's layouts; the output shape last.
+    Raises ValueError naming the first layer that does not fit."""
+    shape, params, buffers, inputs = list(input_shape), {}, {}, []
+    for i, layer in enumerate(layers):
+        kind = layer["kind"]
+        if i == at and extra:
+            shape = [int(np.prod(shape)) + extra]
+        inputs.append(shape)
+
+        def need(cond, what):
+            if not cond:
+                raise ValueError(f"layer {i} ({kind}): {what}, input {shape}")
+        if kind == "dense":
+            need(len(shape) == 1 and shape[0] == layer["in_features"], f"in_features {layer['in_features']}")
+            params.update({f"{i}/weight": [layer["out_features"], shape[0]], f"{i}/bias": [layer["out_features"]]})
+            shape = [layer["out_features"]]
+        elif kind in ("conv", "conv_transpose"):
+            need(len(shape) == 3 and shape[0] == layer["in_channels"], f"in_channels {layer['in_channels']}")
+            c, k, s, p = layer["out_channels"], layer["kernel_size"], layer["stride"], layer["padding"]
+            if kind == "conv":
+                params[f"{i}/weight"] = [c, shape[0], k, k]
+                hw = [(n + 2 * p - k) // s + 1 for n in shape[1:]]
+            else:
+                params[f"{i}/weight"] = [shape[0], c, k, k]
+                hw = [(n - 1) * s - 2 * p + k + layer["output_padding"] for n in shape[1:]]
+            params[f"{i}/bias"] = [c]
+            shape = [c] + hw
+        elif kind == "batch_norm":
+            need(len(shape) == (3 if layer["spatial"] else 1) and shape[0] == layer["num_features"],
+                 f"num_features {layer['num_features']}, spatial {layer['spatial']}")
+            n = layer["num_features"]
+            params.update({f"{i}/weight": [n], f"{i}/bias": [n]})
+            buffers.update({f"{i}/running_mean": [n], f"{i}/running_var": [n]})
+        elif kind == "activation":
+            need(layer["function"] in FUNCTIONS, f"function {layer['function']!r}")
+        elif kind == "dropout":
+            need(0 <= layer["p"] < 1, f"p {layer['p']}")
+        elif kind == "reshape":
+            need(int(np.prod(layer["shape"])) == int(np.prod(shape)), f"shape {layer['shape']}")
+            shape = list(layer["shape"])
+        elif kind == "flatten":
+            shape = [int(np.prod(shape))]
+        else:
+            need(False, "unknown kind")
+    return inputs, shape, params, buffers
+
+
 def check_network(f, name, want):
     g = f[f"/weights/{name}"]
-    sizes = g.attrs.get("layer_sizes")
-    check(isinstance(sizes, np.ndarray) and sizes.dtype == np.dtype("<i8") and sizes.ndim == 1,
-          f"{g.name} @layer_sizes is int64 [n]", repr(sizes))
-    for key in ["activation", "output_activation", "extra_inputs", "parameters", "buffers"]:
+    for key in ["layers", "extra_inputs", "output", "parameters", "buffers"]:
         is_str(g, key)
-    is_scalar(g, "dropout", "<f8")
+    input_shape, output_shape = is_ints(g, "input_shape"), is_ints(g, "output_shape")
+    is_scalar(g, "extra_inputs_at", "<i8")
+    check(g.attrs.get("output") in OUTPUTS, f"{g.name} @output is one of {'|'.join(OUTPUTS)}", repr(g.attrs.get("output")))
     for entry in names(g.attrs["parameters"]) + names(g.attrs["buffers"]):
         is_dataset(f, f"{g.name}/{entry}", "<f4")
-    extra = sum(int(e.rsplit(":", 1)[1]) for e in names(g.attrs["extra_inputs"]))  # KIND:WIDTH items
-    check(len(sizes) == 0 or extra < sizes[0], f"{g.name} extra inputs ({extra} wide) fit in layer_sizes[0]")
-    linears = [e.split("/")[0] for e in names(g.attrs["parameters"]) if e.endswith("/weight") and g[e].ndim == 2]
-    check(len(linears) == max(len(sizes) - 1, 0), f"{g.name} has len(layer_sizes) - 1 linear layers", str(linears))
-    for i, layer in enumerate(linears[:len(sizes) - 1]):
-        out_in = (int(sizes[i + 1]), int(sizes[i]))
-        check(g[layer]["weight"].shape == out_in, f"{g.name}/{layer}/weight is [out, in] = {list(out_in)}",
-              str(list(g[layer]["weight"].shape)))
-        is_dataset(f, f"{g.name}/{layer}/bias", "<f4", shape=[out_in[0]])
+    try:
+        layers = json.loads(g.attrs["layers"])
+        ok = isinstance(layers, list) and all(isinstance(l, dict) and isinstance(l.get("kind"), str) for l in layers)
+    except ValueError as error:
+        layers, ok = None, False
+    if not check(ok, f"{g.name} @layers is a JSON array of objects with a kind", str(g.attrs["layers"])[:60]):
+        return
+    extras = names(g.attrs["extra_inputs"])
+    extra = sum(int(e.rsplit(":", 1)[1]) for e in extras)  # KIND:WIDTH items
+    at = int(g.attrs["extra_inputs_at"])
+    check(at in range(len(layers)) if extras else at == -1,
+          f"{g.name} @extra_inputs_at is a layer index with extra inputs, -1 without", str(at))
+    if input_shape is None or output_shape is None:
+        return
+    try:
+        _, shape, params, buffers = layer_shapes(layers, input_shape, extra, at)
+    except (ValueError, KeyError, TypeError) as error:
+        check(False, f"{g.name} layers fit @input_shape {input_shape}", f"{type(error).__name__}: {error}")
+        return
+    check(shape == output_shape, f"{g.name} layers take @input_shape {input_shape} to @output_shape {output_shape}", str(shape))
+    for key, expected in (("parameters", params), ("buffers", buffers)):
+        listed = [[e, list(g[e].shape)] for e in names(g.attrs[key]) if e in g]
+        check(listed == [[e, s] for e, s in expected.items()],
+              f"{g.name} @{key}: the layers' tensors in order, torch's shapes", str(listed)[:100])
     if want:
         w = next(n for n in want["networks"] if n["name"] == name)
-        check(list(map(int, sizes)) == w["layer_sizes"], f"{g.name} @layer_sizes == {w['layer_sizes']}")
-        for key in ["activation", "output_activation", "extra_inputs"]:
-            check(g.attrs[key] == w[key], f"{g.name} @{key} == {w[key]!r}")
-        check(hexbits([g.attrs["dropout"]]) == [w["dropout"]], f"{g.name} @dropout bit-exact")
+        for key in ["layers", "extra_inputs", "output"]:
+            check(g.attrs[key] == w[key], f"{g.name} @{key} == expected", "" if g.attrs[key] == w[key] else str(w[key])[:60])
+        for key in ["input_shape", "output_shape"]:
+            check(list(map(int, g.attrs[key])) == w[key], f"{g.name} @{key} == {w[key]}")
+        check(at == w["extra_inputs_at"], f"{g.name} @extra_inputs_at == {w['extra_inputs_at']}")
         for key in ["parameters", "buffers"]:
             listed = [[e, list(g[e].shape)] for e in names(g.attrs[key])]
             check(listed == w[key], f"{g.name} @{key} order and shapes == expected", str(listed)[:80])
 
 
-def rebuild_and_run(f, x):
-    """docs/run-file.md's recipe in numpy: the encoder from /weights/encoder alone."""
-    g = f["/weights/encoder"]
-    act = {"relu": lambda v: np.maximum(v, 0), "identity": lambda v: v, "sigmoid": lambda v: 1 / (1 + np.exp(-v))}
-    linears = [e.split("/")[0] for e in names(g.attrs["parameters"]) if e.endswith("/weight") and g[e].ndim == 2]
-    for i, layer in enumerate(linears):
-        x = x @ g[layer]["weight"][()].T.astype(np.float64) + g[layer]["bias"][()]
-        x = act[g.attrs["activation"] if i < len(linears) - 1 else g.attrs["output_activation"]](x)
+ACTIVATIONS = {
+    "identity": lambda v, l: v, "relu": lambda v, l: np.maximum(v, 0),
+    "leaky_relu": lambda v, l: np.where(v > 0, v, v * l.get("negative_slope", 0.01)),
+    "elu": lambda v, l: np.where(v > 0, v, l.get("alpha", 1.0) * np.expm1(np.minimum(v, 0))),
+    "tanh": lambda v, l: np.tanh(v), "sigmoid": lambda v, l: 1 / (1 + np.exp(-v)),
+    "softplus": lambda v, l: np.logaddexp(0, v),
+}
+
+
+def rebuild_and_run(f, name, x, extras):
+    """The network /weights/NAME rebuilt from its group alone and run in evaluation, in numpy
+    (float64): x [batch, *input_shape], extras [batch, width] each, joined at extra_inputs_at.
+    Dense layers, batch norm, activations, dropout, reshape and flatten (no convolutions)."""
+    g = f[f"/weights/{name}"]
+    layers, at = json.loads(g.attrs["layers"]), int(g.attrs["extra_inputs_at"])
+    t = lambda i, key: g[f"{i}/{key}"][()].astype(np.float64)
+    n = x.shape[0]
+    for i, layer in enumerate(layers):
+        if i == at and extras:
+            x = np.concatenate([x.reshape(n, -1)] + list(extras), axis=1)
+        kind = layer["kind"]
+        if kind == "dense":
+            x = x @ t(i, "weight").T + t(i, "bias")
+        elif kind == "batch_norm":
+            view = (1, -1, 1, 1) if layer["spatial"] else (1, -1)
+            scale = t(i, "weight") / np.sqrt(t(i, "running_var") + layer["eps"])
+            x = (x - t(i, "running_mean").reshape(view)) * scale.reshape(view) + t(i, "bias").reshape(view)
+        elif kind == "activation":
+            x = ACTIVATIONS[layer["function"]](x, layer)
+        elif kind == "dropout":
+            pass
+        elif kind == "reshape":
+            x = x.reshape([n] + layer["shape"])
+        elif kind == "flatten":
+            x = x.reshape(n, -1)
+        else:
+            raise NotImplementedError(f"layer {i}: {kind}")
     return x
 
 
@@ -170,8 +275,9 @@ def check_weights(f, want):
             check_network(f, name, want)
     if want and "encoder" in order:
         e = want["encoder_forward"]
-        x = np.array(e["input"], dtype=np.float32).reshape(e["input_shape"])
-        y = rebuild_and_run(f, x.astype(np.float64))
+        x = np.array(e["input"], dtype=np.float32).reshape(e["input_shape"]).astype(np.float64)
+        extras = [np.array(v, dtype=np.float64).reshape(s) for v, s in zip(e["extra_inputs"], e["extra_shapes"])]
+        y = rebuild_and_run(f, "encoder", x, extras)
         expected = np.array(e["output"]).reshape(e["output_shape"])
         check(np.allclose(y, expected, rtol=1e-5, atol=1e-5), "encoder rebuilt from /weights/encoder gives Swift's output",
               f"max |diff| = {np.max(np.abs(y - expected)):.3g}")

@@ -5,12 +5,18 @@ import TensorCore
 /// 1. reconstruction: the reconstruction loss → encoder + decoder;
 /// 2. discriminator: −log D(z ~ p) − log(1 − D(q(x))) → discriminator;
 /// 3. generator: −log D(q(x)) → encoder.
-/// With `adversarialUpdate = .joint(w_r, w_a)`, phases 1 and 3 become one phase on
+/// With the option `update` = `.joint(w_r, w_a)`, phases 1 and 3 become one phase on
 /// w_r·reconstruction + w_a·generator loss. Generates from the prior.
 public enum AAE: ModelFamily {
     public static let name = "aae"
     public static let summary = "adversarial autoencoder; a latent discriminator matches q(z) to the prior"
     public static let hasDiscriminator = true
+    public static let options = [updateOption]
+
+    /// The AAE's and CAAE's `update`.
+    static let updateOption = FamilyOption(
+        "update", .adversarialUpdate, default: .update(.phased),
+        "how the encoder is updated against the discriminator: the paper's three phases, or one joint encoder–decoder phase on w_r·reconstruction + w_a·generator loss (weights 0.999 and 0.001 unless given)")
 
     public static func phases(of model: Autoencoder) -> [Phase] { adversarialPhases(of: model) }
 
@@ -22,7 +28,7 @@ public enum AAE: ModelFamily {
             let loss = discriminatorLoss(model, real: real, fake: fake, labels: batch.labels, &context)
             return LossTerms(total: loss, terms: [("discriminator", loss.value.scalar)])
         }
-        switch model.config.adversarialUpdate {
+        switch model.config.option("update", of: model.family).update! {
         case .phased:
             let reconstruction = Phase("reconstruction", group: .reconstruction, parameters: model.autoencoderParameters) { [unowned model] batch, tape, context in
                 let loss = model.reconstructionLoss(model.encode(batch, tape, &context).z, batch, &context)
@@ -52,7 +58,7 @@ public enum AAE: ModelFamily {
     static func discriminatorLoss(_ model: Autoencoder, real: Variable, fake: Variable, labels: [Int],
                                   _ context: inout ForwardContext) -> Variable {
         let n = labels.count
-        precondition(model.discriminator?.network.norms.isEmpty ?? true,
+        precondition(model.discriminator?.network.batchNorms.isEmpty ?? true,
                      "AAE.discriminatorLoss: one batch of real and fake codes needs a discriminator without batch norm")
         let logits = model.discriminate(Variable.concatenate([real, fake], alongAxis: 0), labels: labels + labels, &context)
         let targets = Tensor.concatenate([Tensor.ones([n, 1]), Tensor.zeros([n, 1])], alongAxis: 0)
@@ -76,6 +82,7 @@ public enum CAAE: ModelFamily {
     public static let isConditional = true
     public static let conditionsEncoder = false
     public static let hasDiscriminator = true
+    public static let options = [AAE.updateOption]
 
     public static func phases(of model: Autoencoder) -> [Phase] { AAE.adversarialPhases(of: model) }
 }

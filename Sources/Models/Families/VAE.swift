@@ -9,6 +9,7 @@ public enum VAE: ModelFamily {
     public static let defaultHead = EncoderHead.gaussian
     public static let requiresGaussianHead = true
     public static let latentSource = LatentSource.standardNormal
+    public static let hasImportanceSampledLikelihood = true
 
     public static func phases(of model: Autoencoder) -> [Phase] {
         [Phase("reconstruction", group: .reconstruction, parameters: model.autoencoderParameters) { [unowned model] batch, tape, context in
@@ -39,6 +40,7 @@ public enum CVAE: ModelFamily {
     public static let defaultHead = EncoderHead.gaussian
     public static let requiresGaussianHead = true
     public static let latentSource = LatentSource.standardNormal
+    public static let hasImportanceSampledLikelihood = true
 
     public static func phases(of model: Autoencoder) -> [Phase] {
         [Phase("reconstruction", group: .reconstruction, parameters: model.autoencoderParameters) { [unowned model] batch, tape, context in

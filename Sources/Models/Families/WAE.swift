@@ -10,9 +10,10 @@ public enum WAEGAN: ModelFamily {
     public static let summary = "Wasserstein AE with a latent adversary (cost + λ·GAN penalty)"
     public static let hasDiscriminator = true
     public static let defaultReconstruction = ReconstructionLoss.mse
+    public static let options = [FamilyOption.positive("lambda", default: 1, "λ, the weight of the GAN penalty on the codes")]
 
     public static func phases(of model: Autoencoder) -> [Phase] {
-        let lambda = model.config.lambda ?? 1
+        let lambda = Float(model.config.option("lambda", of: WAEGAN.self).number!)
         return [
             Phase("discriminator", group: .regularization, parameters: model.discriminator!.parameters) { [unowned model] batch, tape, context in
                 let fake = model.encode(batch, tape, &context).z
@@ -38,9 +39,10 @@ public enum WAEMMD: ModelFamily {
     public static let name = "wae-mmd"
     public static let summary = "Wasserstein AE with an MMD penalty (inverse multiquadric kernel)"
     public static let defaultReconstruction = ReconstructionLoss.mse
+    public static let options = [FamilyOption.positive("lambda", default: 10, "λ, the weight of the MMD penalty on the codes")]
 
     public static func phases(of model: Autoencoder) -> [Phase] {
-        let lambda = model.config.lambda ?? 10
+        let lambda = Float(model.config.option("lambda", of: WAEMMD.self).number!)
         let d = model.config.latent
         let kernel = Kernel.inverseMultiquadric(scale: 2 * Float(d) * model.config.prior.meanSquare(dimension: d))
         return [Phase("reconstruction", group: .reconstruction, parameters: model.autoencoderParameters) { [unowned model] batch, tape, context in

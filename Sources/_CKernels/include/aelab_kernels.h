@@ -36,4 +36,48 @@ void aelab_bce_logits(const float *logits, const float *targets, float *loss, lo
 /// Its gradient: dx = dy · (sigmoid(l) − t), the sigmoid from the same e^(−|l|).
 void aelab_bce_logits_gradient(const float *dy, const float *logits, const float *targets, float *dx, long count);
 
+// ---- Convolutions lowered onto one matrix product, and per-channel statistics (NCHW) ----
+//
+// Geometry: a convolution with a square kernel k, stride s and zero padding p over images
+// [batch, channels, height, width] has outputs [out_height, out_width]. Its column matrix is
+// [channels·k·k, batch·out_height·out_width]: row (c·k + ki)·k + kj, column (n·out_height + oy)·out_width + ox
+// holds image[n, c, oy·s − p + ki, ox·s − p + kj] (0 in the padding). The functions below handle
+// the images n_begin ..< n_end only, so callers can split a batch over threads.
+
+/// columns = im2col(image), for the images n_begin ..< n_end (their columns, every row).
+void aelab_im2col(const float *image, long batch, long channels, long height, long width,
+                  long kernel, long stride, long padding, long out_height, long out_width,
+                  long n_begin, long n_end, float *columns);
+
+/// image = col2im(columns) (+ bias[c] when bias is not NULL), for the images n_begin ..< n_end:
+/// every element of image[n, c] is written, as bias[c] (or 0) plus the sum of the column
+/// entries that im2col would read from it (the adjoint of im2col).
+void aelab_col2im(const float *columns, long batch, long channels, long height, long width,
+                  long kernel, long stride, long padding, long out_height, long out_width,
+                  const float *bias, long n_begin, long n_end, float *image);
+
+/// dst[j, i, :] = src[i, j, :] (+ bias[i] when bias is not NULL), src [a, b, inner], dst [b, a, inner],
+/// for j in j_begin ..< j_end.
+void aelab_swap_leading_axes(const float *src, long a, long b, long inner, const float *bias,
+                             long j_begin, long j_end, float *dst);
+
+/// For x [batch, channels, inner] and channels c_begin ..< c_end: sum[c] = Σ x[:, c, :], and when
+/// centred is not NULL (with mean), centred[c] = Σ (x[:, c, :] − mean[c])² (double accumulation).
+void aelab_channel_sums(const float *x, long batch, long channels, long inner, long c_begin, long c_end,
+                        const float *mean, double *sum, double *centred);
+
+/// For channels c_begin ..< c_end: sum_dy[c] = Σ dy[:, c, :], dot[c] = Σ dy·(x − mean[c]).
+void aelab_channel_dot_centred(const float *dy, const float *x, const float *mean, long batch, long channels,
+                               long inner, long c_begin, long c_end, double *sum_dy, double *dot);
+
+/// y[:, c, :] = x[:, c, :]·scale[c] + shift[c] (shift NULL: 0), for channels c_begin ..< c_end.
+void aelab_channel_affine(const float *x, const float *scale, const float *shift, long batch, long channels,
+                          long inner, long c_begin, long c_end, float *y);
+
+/// Batch norm's input gradient in training, as PyTorch's CPU kernel computes it:
+/// dx = (dy − mean_dy[c] − (x − mean[c])·k[c])·scale[c], for channels c_begin ..< c_end.
+void aelab_batch_norm_input_gradient(const float *dy, const float *x, const float *mean, const float *mean_dy,
+                                     const float *k, const float *scale, long batch, long channels, long inner,
+                                     long c_begin, long c_end, float *dx);
+
 #endif
