@@ -6,6 +6,7 @@ public enum ModelRegistry {
     public static let families: [any ModelFamily.Type] = [
         AE.self,
         VAE.self,
+        BetaVAE.self,
         CVAE.self,
         AAE.self,
         CAAE.self,
