@@ -7,6 +7,7 @@ public enum ModelRegistry {
         AE.self,
         VAE.self,
         BetaVAE.self,
+        IWAE.self,
         CVAE.self,
         AAE.self,
         CAAE.self,
