@@ -54,7 +54,7 @@ let package = Package(
         ]),
         .executableTarget(name: "aelab", dependencies: ["AELabCLI", "TensorCore"]),
         .executableTarget(name: "aelab-bench", dependencies: [
-            "TensorCore", "NeuralNet", "Datasets", "Models", "Training", "Evaluation",
+            "TensorCore", "NeuralNet", "Datasets", "Models", "Training", "Evaluation", "Experiments",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -25,14 +25,16 @@ does too (parameters outside a phase's set are constants there), so both sides i
 matrix products. `--no-freeze-disc` runs phase 3 as a plain `loss.backward()` would (computing,
 then discarding, the discriminator's weight gradients).
 
-Prints human-readable lines, then `pytorch_gemm_floor_seconds=...`, `torch_version=...` and,
-last, `pytorch_epoch_seconds=<float>` (measured, or extrapolated from --batches K).
+Prints human-readable lines, then `pytorch_gemm_floor_seconds=...`, `pytorch_peak_rss_mib=...`
+(getrusage's max RSS of this process), `torch_version=...` and, last,
+`pytorch_epoch_seconds=<float>` (measured, or extrapolated from --batches K).
 """
 
 import argparse
 import gzip
 import os
 import platform
+import resource
 import statistics
 import struct
 import sys
@@ -346,7 +348,10 @@ def main():
               f"({best * batches_per_epoch:.2f} s at the best step) = "
               f"{100 * med * batches_per_epoch / epoch:.0f}% of the epoch")
         print(f"pytorch_gemm_floor_seconds={med * batches_per_epoch:.3f}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB on Linux
+    print(f"peak resident memory: {peak:.0f} MiB")
     print(f"pytorch_epoch_seconds_from_median_batch={median_epoch:.3f}")
+    print(f"pytorch_peak_rss_mib={peak:.0f}")
     print(f"torch_version={torch.__version__}")
     print(f"pytorch_epoch_seconds={epoch:.3f}")
 
