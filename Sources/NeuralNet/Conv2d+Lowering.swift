@@ -1,4 +1,5 @@
 import TensorCore
+import Glibc
 import _CKernels
 
 // Convolutions lowered onto the one matrix product (`Tensor.gemm`), a few images per product.
@@ -63,7 +64,13 @@ final class ConvolutionWorkspace {
     let columnBudget: Int
 
     /// 512 KiB: half of a core's L2 cache on the machines measured (AMD EPYC, 1 MiB L2 per core).
-    static let defaultColumnBudget = 1 << 19
+    /// `AELAB_CONV_COLUMN_BUDGET` (bytes, for benchmarking the choice) replaces it.
+    static let defaultColumnBudget: Int = {
+        if let text = getenv("AELAB_CONV_COLUMN_BUDGET").map({ String(cString: $0) }), let bytes = Int(text), bytes > 0 {
+            return bytes
+        }
+        return 1 << 19
+    }()
 
     init(columnBudget: Int = ConvolutionWorkspace.defaultColumnBudget) {
         self.columnBudget = columnBudget
