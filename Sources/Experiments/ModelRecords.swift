@@ -8,26 +8,13 @@ import Training
 extension Autoencoder {
     /// /weights: each network as its layers (`aelab-run/2`), with torch's tensor layouts.
     public var networkRecords: [NetworkRecord] {
-        networks.map { name, module in
-            let network: Network, extras: [String], output: String
-            switch module {
-            case let encoder as EncoderNetwork:
-                network = encoder.network
-                extras = (encoder.classes > 0 ? ["one_hot:\(encoder.classes)"] : [])
-                    + (encoder.noiseDimension > 0 ? ["noise:\(encoder.noiseDimension)"] : [])
-                output = encoder.head == .gaussian ? "gaussian_mean_logvar" : "identity"
-            case let conditioned as ConditionedNetwork:
-                network = conditioned.network
-                extras = conditioned.classes > 0 ? ["one_hot:\(conditioned.classes)"] : []
-                output = name == "decoder" ? "sigmoid" : "identity"
-            default:
-                preconditionFailure("networkRecords: unexpected network \(name)")
-            }
+        storedNetworks.map { stored in
+            let network = stored.network, extras = stored.extraInputs
             let shapes = network.layerInputShapes
             let layers = JSONValue.array(zip(network.layers, shapes).map { $0.record(input: $1) })
-            return NetworkRecord(name: name, layers: layers.compactText, inputShape: network.inputShape,
+            return NetworkRecord(name: stored.name, layers: layers.compactText, inputShape: network.inputShape,
                                  outputShape: network.outputShape, extraInputs: extras,
-                                 extraInputsAt: extras.isEmpty ? -1 : (network.joinIndex ?? -1), output: output,
+                                 extraInputsAt: extras.isEmpty ? -1 : (network.joinIndex ?? -1), output: stored.output,
                                  tensors: network.namedParameters.map { Self.named($0.name, $0.parameter.value) },
                                  buffers: network.namedBuffers.map { Self.named($0.name, $0.value) })
         }
@@ -37,43 +24,24 @@ extension Autoencoder {
     /// or mis-shaped, before changing anything.
     public func load(_ records: [NetworkRecord], from file: String) throws {
         var states: [(any Module, [String: Tensor])] = []
-        for (name, module) in networks {
-            guard let record = records.first(where: { $0.name == name }) else {
-                throw RunStateError(file: file, message: "/weights/\(name) is missing")
+        for stored in storedNetworks {
+            guard let record = records.first(where: { $0.name == stored.name }) else {
+                throw RunStateError(file: file, message: "/weights/\(stored.name) is missing")
             }
-            let state = record.layers == nil ? Self.stateFromMLP(record, for: module) : Self.state(record)
-            states.append((module, state))
+            let state = record.layers == nil ? stored.network.stateFromMLP(Self.state(record)) : Self.state(record)
+            states.append((stored.module, state))
             do {
-                try Self.check(state, fits: module)
+                try Self.check(state, fits: stored.module)
             } catch {
-                throw RunStateError(file: file, message: "/weights/\(name): \(error)")
+                throw RunStateError(file: file, message: "/weights/\(stored.name): \(error)")
             }
         }
         for (module, state) in states { try? module.load(state: state) }
     }
 
-    /// `aelab-run/2`: LAYER/NAME is the state's "LAYER.NAME".
+    /// LAYER/NAME is the state's "LAYER.NAME" (in `aelab-run/1`, LAYER is `layerI` or `normI`).
     private static func state(_ record: NetworkRecord) -> [String: Tensor] {
         Dictionary((record.tensors + record.buffers).map { ("\($0.group).\($0.name)", $0.value) }, uniquingKeysWith: { a, _ in a })
-    }
-
-    /// `aelab-run/1`: the MLP's `layerI` is the module's I-th dense layer and `normI` its I-th
-    /// batch norm, in order.
-    private static func stateFromMLP(_ record: NetworkRecord, for module: any Module) -> [String: Tensor] {
-        let stored = state(record)
-        var state: [String: Tensor] = [:]
-        var dense = 0, norm = 0
-        let layers = (module as? EncoderNetwork)?.network.body.layers ?? (module as? ConditionedNetwork)?.network.body.layers ?? []
-        for (i, layer) in layers.enumerated() {
-            let old: String
-            switch layer {
-            case is Dense: old = "layer\(dense)"; dense += 1
-            case is BatchNorm: old = "norm\(norm)"; norm += 1
-            default: continue
-            }
-            for field in ["weight", "bias", "running_mean", "running_var"] { state["\(i).\(field)"] = stored["\(old).\(field)"] }
-        }
-        return state
     }
 
     private static func check(_ state: [String: Tensor], fits module: any Module) throws {
