@@ -89,6 +89,23 @@ final class NetworkSpecTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 3)
     }
 
+    /// The run ids the build before networks became layer lists (ab30762, `aelab run SPEC
+    /// --dry-run`) gave each committed spec of its time: today's build names the same runs, in the
+    /// same order, so published folders, `--only` patterns and resumed sweeps keep their meaning.
+    func testCommittedSpecsNameTheRunsTheyNamedBeforeTheModuleLayer() throws {
+        let before: [String: [String]] = [
+            "mnist-2d.json": ["vae-z2-d0-s1", "aae-z2-d0-s1"],
+            "mnist-sweep.json": ["ae-z2-d0-s1", "ae-z2-d0.25-s1", "ae-z8-d0-s1", "ae-z8-d0.25-s1", "ae-z15-d0-s1", "ae-z15-d0.25-s1", "vae-z2-d0-s1", "vae-z2-d0.25-s1", "vae-z8-d0-s1", "vae-z8-d0.25-s1", "vae-z15-d0-s1", "vae-z15-d0.25-s1", "cvae-z2-d0-s1", "cvae-z2-d0.25-s1", "cvae-z8-d0-s1", "cvae-z8-d0.25-s1", "cvae-z15-d0-s1", "cvae-z15-d0.25-s1", "aae-z2-d0-s1", "aae-z2-d0.25-s1", "aae-z8-d0-s1", "aae-z8-d0.25-s1", "aae-z15-d0-s1", "aae-z15-d0.25-s1", "caae-z2-d0-s1", "caae-z2-d0.25-s1", "caae-z8-d0-s1", "caae-z8-d0.25-s1", "caae-z15-d0-s1", "caae-z15-d0.25-s1", "wae-gan-z2-d0-s1", "wae-gan-z2-d0.25-s1", "wae-gan-z8-d0-s1", "wae-gan-z8-d0.25-s1", "wae-gan-z15-d0-s1", "wae-gan-z15-d0.25-s1"],
+            "paper-aae-mnist-encoder-dropout.json": ["aae-z8-d0.2-s1", "aae-z8-d0-s1"],
+            "paper-aae-mnist.json": ["aae-z8-d0.2-s1", "aae-z8-d0-s1", "aae-z8-d0-s2", "aae-z8-d0-s3", "aae-z8-d0-s4", "aae-z8-d0-s5"],
+            "quickstart.json": ["ae-z8-d0-s1", "vae-z8-d0-s1", "aae-z8-d0-s1"]
+        ]
+        for (file, ids) in before.sorted(by: { $0.key < $1.key }) {
+            let s = try Spec.load(file: experimentsFolder.appendingPathComponent(file).path)
+            XCTAssertEqual(s.runs().map(\.id), ids, file)
+        }
+    }
+
     /// docs/spec.md embeds `aelab models --markdown` as it is.
     func testSpecDocsListTheRegistrysFamilies() throws {
         let docs = try String(contentsOf: experimentsFolder.deletingLastPathComponent().appendingPathComponent("docs/spec.md"), encoding: .utf8)
