@@ -21,7 +21,7 @@ final class TorchFixtureTests: XCTestCase {
         let fixture = try Self.load()
         XCTAssertEqual(fixture.generator, "tests/fixtures/make_torch_fixtures.py")
         XCTAssertFalse(fixture.torch.isEmpty)
-        XCTAssertEqual(fixture.cases.count, 18)
+        XCTAssertEqual(fixture.cases.count, 19)
     }
 
     func testDenseMatchesLinear() throws {
@@ -81,6 +81,28 @@ final class TorchFixtureTests: XCTestCase {
         try check(Flatten(), cases["flatten"]!, "flatten")
         let reshape = cases["reshape"]!
         try check(Reshape(Array(reshape.output.shape.dropFirst())), reshape, "reshape")
+    }
+
+    /// Dropout in training. PyTorch draws its own mask, which its output shows (the zeros; the
+    /// input has none); applied with that mask, ours must scale the kept elements by 1/(1 − rate)
+    /// as torch does and pass the gradient through them alone.
+    func testDropoutMatchesTorchUnderTorchsMask() throws {
+        let c = try Self.load().cases["dropout_train"]!
+        XCTAssertFalse(c.input.data.contains(0))
+        let keep = c.output.data.map { $0 != 0 }
+        let kept = keep.filter { $0 }.count
+        XCTAssertTrue(kept > 0 && kept < keep.count, "torch's mask keeps \(kept) of \(keep.count)")
+        let dropout = Dropout(rate: c.float("rate"))
+        let x = Parameter(c.input.tensor), r = c.r.tensor
+        var y = Tensor.zeros([0])
+        let (loss, gradients) = valueAndGradient(of: [x]) { tape in
+            let out = dropout(tape.watch(x), keeping: keep)
+            y = out.value
+            return (out * tape.constant(r)).sum()
+        }
+        assertMatches(y, c.output, "dropout output", file: #filePath, line: #line)
+        XCTAssertEqual(loss, c.loss, accuracy: 1e-4 * Swift.max(1, abs(c.loss)), "dropout loss")
+        assertMatches(gradients[0], c.inputGrad, "dropout input gradient", file: #filePath, line: #line)
     }
 
     /// A small convolutional autoencoder-like stack, loaded from torch's state dict by name
