@@ -11,6 +11,10 @@ public struct DatasetInfo: Sendable, Equatable {
     public let files: [DatasetFile]
     /// Base URLs tried in order; a file's URL is the base followed by its `.gz` name.
     public let mirrors: [String]
+    /// The images in the training file and in the test file (fixed by the files' checksums), so
+    /// that a spec's split is checked before anything is read or written.
+    public var trainImageCount = 60_000
+    public var testImageCount = 10_000
 
     /// Features per image: `imageRows * imageColumns`.
     public var features: Int { imageRows * imageColumns }
@@ -47,7 +51,8 @@ extension DatasetInfo {
             trainLabels: "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
             testImages: "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
             testLabels: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
-        mirrors: ["https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"])
+        mirrors: ["https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"],
+        trainImageCount: 60_000, testImageCount: 10_000)
 
     /// Fashion-MNIST (Xiao, Rasul, Vollgraf; Zalando Research), MIT licence. Sums computed from the
     /// files of Debian's `dataset-fashion-mnist` 0.0~git20200523.55506a9-1 (/usr/share/datasets/fashion-mnist).
@@ -64,7 +69,8 @@ extension DatasetInfo {
             trainLabels: "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
             testImages: "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
             testLabels: "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
-        mirrors: ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"])
+        mirrors: ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
+        trainImageCount: 60_000, testImageCount: 10_000)
 
     /// Every registered dataset, in the order `aelab data list` shows them.
     public static let registered: [DatasetInfo] = [.mnist, .fashionMNIST]

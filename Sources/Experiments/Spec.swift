@@ -127,6 +127,32 @@ public struct Spec: Codable, Sendable, Equatable {
         return resolved
     }
 
+    /// The dataset's split against its files' sizes (known from the registry, so before any file
+    /// is read or any folder written): the validation slice, the training and test limits, and
+    /// the test points of the evaluations when no test limit caps them.
+    private func checkSplit() throws {
+        let root = JSONPath(), info = dataset.info, options = dataset.options
+        let data = root + "dataset"
+        let n = info.trainImageCount, m = info.testImageCount
+        let v = options.validationSize
+        if v >= n {
+            throw SpecProblem(data + "validation_size", "expected at most \(n - 1) (\(info.name)'s training file has \(n) images, and at least one must be left to train on), got \(v)")
+        }
+        if let limit = options.trainLimit, limit > n - v {
+            throw SpecProblem(data + "train_limit", "expected at most \(n - v) (\(info.name)'s training file has \(n) images, \(v) of them the validation slice), got \(limit)")
+        }
+        if let limit = options.testLimit, limit > m {
+            throw SpecProblem(data + "test_limit", "expected at most \(m) (\(info.name)'s test file has \(m) images), got \(limit)")
+        }
+        if options.testLimit == nil {
+            for (path, points) in [(root + "evaluation" + "parzen" + "test_points", evaluation.parzen.testPoints),
+                                   (root + "evaluation" + "importance_sampling" + "test_points", evaluation.importanceSampling.testPoints)]
+            where points > m {
+                throw SpecProblem(path, "expected at most \(m) (\(info.name)'s test file has \(m) images), got \(points)")
+            }
+        }
+    }
+
     /// Checks between sections. `written` is the spec as given, to tell a value the user wrote
     /// from a default that clashes with one they did. A check that involves a swept setting is
     /// left to the sweep's points, where it meets the swept values.
@@ -143,6 +169,9 @@ public struct Spec: Codable, Sendable, Equatable {
             throw SpecProblem(root + "latent_dim", "expected an integer ≥ 2 for the \(prior.specJSON[["kind"]]?.rendered ?? "") prior, which lives in the first two latent dimensions, got \(latentDim)")
         }
         let parzen = root + "evaluation" + "parzen", options = dataset.options
+        if !involvesSwept("dataset") {
+            try checkSplit()
+        }
         if evaluation.parzen.validationPoints > options.validationSize,
            !involvesSwept("evaluation.parzen.validation_points", "dataset.validation_size") {
             throw SpecProblem(parzen + "validation_points", "expected at most dataset.validation_size (\(options.validationSize)), "

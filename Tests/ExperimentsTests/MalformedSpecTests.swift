@@ -87,6 +87,20 @@ final class MalformedSpecTests: XCTestCase {
         assertSpecError(minimal(#""dataset": {"test_limit": 500}"#), path: "evaluation.parzen.test_points", "at most dataset.test_limit (500)")
     }
 
+    /// Split sizes larger than the dataset's files are spec errors, found before any file is read
+    /// or any folder written (the sizes come from the registry).
+    func testSplitsLargerThanTheDataset() {
+        assertSpecError(minimal(#""dataset": {"validation_size": 60000}"#), path: "dataset.validation_size",
+                        "expected at most 59999 (mnist's training file has 60000 images, and at least one must be left to train on), got 60000")
+        assertSpecError(minimal(#""dataset": {"name": "fashion-mnist", "train_limit": 59500}"#), path: "dataset.train_limit",
+                        "expected at most 59000 (fashion-mnist's training file has 60000 images, 1000 of them the validation slice), got 59500")
+        assertSpecError(minimal(#""dataset": {"test_limit": 10001}"#), path: "dataset.test_limit", "expected at most 10000 (mnist's test file has 10000 images), got 10001")
+        assertSpecError(minimal(#""evaluation": {"importance_sampling": {"test_points": 20000}}"#),
+                        path: "evaluation.importance_sampling.test_points", "expected at most 10000 (mnist's test file has 10000 images), got 20000")
+        // At the limits, the spec loads.
+        XCTAssertNoThrow(try Spec.parse(minimal(#""dataset": {"validation_size": 1000, "train_limit": 59000, "test_limit": 10000}"#), file: "x.json"))
+    }
+
     func testSweepMistakes() {
         assertSpecError(minimal(#""sweep": {"latent_dim": []}"#), path: "sweep.latent_dim", "expected a non-empty list")
         assertSpecError(minimal(#""sweep": {"latent_dim": 8}"#), path: "sweep.latent_dim", "expected a list, got 8")
