@@ -68,6 +68,9 @@ struct RunCommand: ParsableCommand {
         runner.log = { emit($0) }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         ComputeEnvironment.configure(threads: threads ?? max(1, cores / jobs))
+        if !worker, let problem = runner.memoryProblem(jobs: jobs, available: availableMemory()) {
+            throw failure("\(spec): \(problem)")
+        }
 
         if dryRun {
             for run in runner.selectedRuns {

@@ -99,9 +99,10 @@ public final class Autoencoder {
         return (encoder, decoder, discriminator)
     }
 
-    /// Why `config` cannot make this family's networks (a layer that does not fit its input, a
-    /// decoder whose output is not the image), or nil when it can.
-    public static func check(family: any ModelFamily.Type, config: ModelConfig) -> ArchitectureProblem? {
+    /// Each network's expanded layers with its data input's shape and the width of the extra
+    /// inputs joined at its first dense layer.
+    static func plannedNetworks(family: any ModelFamily.Type, config: ModelConfig)
+        -> [(role: NetworkRole, plan: [(layer: LayerSpec, origin: Int?)], input: [Int], extra: Int)] {
         let plans = plans(family: family, config: config)
         let head = config.encoderHead ?? family.defaultHead
         let encoderArchitecture = config.architecture(.encoder)
@@ -109,10 +110,16 @@ public final class Autoencoder {
             if case .dense = $0 { false } else { true } } ?? false)
         let encoderExtra = (family.conditionsEncoder ? config.classes : 0) + (head == .universal ? config.noiseDimension : 0)
         let classes = family.isConditional ? config.classes : 0
-        var networks: [(NetworkRole, [(layer: LayerSpec, origin: Int?)], [Int], Int)] = [
+        var networks: [(role: NetworkRole, plan: [(layer: LayerSpec, origin: Int?)], input: [Int], extra: Int)] = [
             (.encoder, plans.encoder, encoderInput, encoderExtra), (.decoder, plans.decoder, [config.latent], classes)]
         if let d = plans.discriminator { networks.append((.discriminator, d, [config.latent], 0)) }
-        for (role, plan, input, extra) in networks {
+        return networks
+    }
+
+    /// Why `config` cannot make this family's networks (a layer that does not fit its input, a
+    /// decoder whose output is not the image), or nil when it can.
+    public static func check(family: any ModelFamily.Type, config: ModelConfig) -> ArchitectureProblem? {
+        for (role, plan, input, extra) in plannedNetworks(family: family, config: config) {
             if role == .decoder && !plan.contains(where: { $0.layer.isWeighted }) {
                 return ArchitectureProblem(role: role, layer: nil, message: "expected at least one layer: the decoder's last layer gives the image")
             }

@@ -43,6 +43,22 @@ final class InputErrorTests: XCTestCase {
         }
     }
 
+    /// A spec that cannot fit in memory is refused with its estimate before anything is
+    /// written, on a dry run too (before, it was killed by the kernel once it allocated).
+    func testRunRefusesASpecThatCannotFitInMemory() throws {
+        let folder = try CLI.temporaryFolder()
+        let spec = folder.appendingPathComponent("huge.json").path
+        try #"{"name": "huge", "models": ["ae"], "network": {"hidden": [200000, 200000]}}"#.write(toFile: spec, atomically: true, encoding: .utf8)
+        let results = folder.appendingPathComponent("results").path
+        for extra in [[], ["--dry-run"]] {
+            try assertFails(["run", spec, "--results", results] + extra, saying: "huge.json: ae-z8-d0-s1 needs about ")
+        }
+        let r = try CLI.run(["run", spec, "--results", results])
+        XCTAssertTrue(r.stderr.contains("GiB (weights with gradients and Adam moments "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("make its networks or its batch smaller"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: results), "nothing written")
+    }
+
     func testShardsAreIOfN() throws {
         let folder = try CLI.temporaryFolder()
         let spec = folder.appendingPathComponent("s.json").path
