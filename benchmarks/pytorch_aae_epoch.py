@@ -255,6 +255,49 @@ def gemm_floor(freeze_disc, iterations, warmup=3, merged_disc=False):
 
 # ----------------------------------------------------------------------------- main
 
+def time_epoch(model, data, batch, batches_per_epoch, timed, warmup):
+    """Trains `warmup` untimed batches (allocator, MKL/oneDNN kernels, optimizer state), then
+    `timed` batches of a fresh shuffle with `model.step` (which returns the three phases' losses
+    and adds each phase's seconds to `model.phase_seconds`), timing the whole and each batch;
+    prints the losses, the phases, the epoch (measured, or extrapolated to `batches_per_epoch`)
+    and the median batch's epoch. Returns (measured seconds, epoch seconds, median-batch epoch)."""
+    n = data.shape[0]
+    perm = torch.randperm(n)
+    for b in range(warmup):
+        model.step(data[perm[b * batch:(b + 1) * batch]])
+    model.phase_seconds = [0.0, 0.0, 0.0]
+
+    # The timed epoch: shuffle, gather each batch, three phases.
+    sums = [0.0, 0.0, 0.0]
+    batch_seconds = []
+    start = time.perf_counter()
+    perm = torch.randperm(n)
+    for b in range(timed):
+        t = time.perf_counter()
+        losses = model.step(data[perm[b * batch:(b + 1) * batch]])
+        for k in range(3):
+            sums[k] += losses[k]
+        batch_seconds.append(time.perf_counter() - t)
+    measured = time.perf_counter() - start
+    median_epoch = statistics.median(batch_seconds) * batches_per_epoch
+    epoch = measured * batches_per_epoch / timed
+
+    ph = model.phase_seconds
+    other = measured - sum(ph)
+    print(f"losses (mean over the timed batches): reconstruction {sums[0] / timed:.2f}, "
+          f"discriminator {sums[1] / timed:.4f}, generator {sums[2] / timed:.4f}")
+    print(f"phases over the timed batches: reconstruction {ph[0]:.2f} s, discriminator {ph[1]:.2f} s, "
+          f"generator {ph[2]:.2f} s, shuffle+gather+loss reads {other:.2f} s")
+    if timed == batches_per_epoch:
+        print(f"epoch: {measured:.2f} s for {timed} batches (measured)")
+    else:
+        print(f"measured: {measured:.2f} s for {timed} batches; "
+              f"epoch EXTRAPOLATED to {batches_per_epoch} batches: {epoch:.2f} s")
+    print(f"median batch {statistics.median(batch_seconds) * 1e3:.1f} ms x {batches_per_epoch} = "
+          f"{median_epoch:.2f} s (less sensitive to bursts of load from other processes)")
+    return measured, epoch, median_epoch
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -301,40 +344,7 @@ def main():
 
     model = AAE(args.dropout, args.adam, freeze, args.merged_disc)
 
-    # Warm-up (not timed): allocator, MKL/oneDNN kernels, optimizer state.
-    perm = torch.randperm(n)
-    for b in range(args.warmup):
-        model.step(data[perm[b * BATCH:(b + 1) * BATCH]])
-    model.phase_seconds = [0.0, 0.0, 0.0]
-
-    # The timed epoch: shuffle, gather each batch, three phases.
-    sums = [0.0, 0.0, 0.0]
-    batch_seconds = []
-    start = time.perf_counter()
-    perm = torch.randperm(n)
-    for b in range(timed):
-        t = time.perf_counter()
-        losses = model.step(data[perm[b * BATCH:(b + 1) * BATCH]])
-        for k in range(3):
-            sums[k] += losses[k]
-        batch_seconds.append(time.perf_counter() - t)
-    measured = time.perf_counter() - start
-    median_epoch = statistics.median(batch_seconds) * batches_per_epoch
-    epoch = measured * batches_per_epoch / timed
-
-    ph = model.phase_seconds
-    other = measured - sum(ph)
-    print(f"losses (mean over the timed batches): reconstruction {sums[0] / timed:.2f}, "
-          f"discriminator {sums[1] / timed:.4f}, generator {sums[2] / timed:.4f}")
-    print(f"phases over the timed batches: reconstruction {ph[0]:.2f} s, discriminator {ph[1]:.2f} s, "
-          f"generator {ph[2]:.2f} s, shuffle+gather+loss reads {other:.2f} s")
-    if timed == batches_per_epoch:
-        print(f"epoch: {measured:.2f} s for {timed} batches (measured)")
-    else:
-        print(f"measured: {measured:.2f} s for {timed} batches; "
-              f"epoch EXTRAPOLATED to {batches_per_epoch} batches: {epoch:.2f} s")
-    print(f"median batch {statistics.median(batch_seconds) * 1e3:.1f} ms x {batches_per_epoch} = "
-          f"{median_epoch:.2f} s (less sensitive to bursts of load from other processes)")
+    measured, epoch, median_epoch = time_epoch(model, data, BATCH, batches_per_epoch, timed, args.warmup)
 
     if args.gemm_iterations > 0:
         med, best, flops, counts = gemm_floor(freeze, args.gemm_iterations, merged_disc=args.merged_disc)

@@ -42,7 +42,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytorch_aae_epoch import default_data_dir, load_images  # noqa: E402  (MNIST as the MLP reference reads it)
+from pytorch_aae_epoch import default_data_dir, load_images, time_epoch  # noqa: E402  (MNIST as the MLP reference reads it)
 
 ACTIVATIONS = {
     "relu": lambda o: nn.ReLU(),
@@ -235,39 +235,7 @@ def main():
     for name in ("encoder", "decoder", "discriminator"):
         print(f"  {name}: {describe(getattr(model, name))}")
 
-    # Warm-up (not timed): allocator, oneDNN kernels, optimizer state.
-    perm = torch.randperm(n)
-    for b in range(args.warmup):
-        model.step(data[perm[b * batch:(b + 1) * batch]])
-    model.phase_seconds = [0.0, 0.0, 0.0]
-
-    sums = [0.0, 0.0, 0.0]
-    batch_seconds = []
-    start = time.perf_counter()
-    perm = torch.randperm(n)
-    for b in range(timed):
-        t = time.perf_counter()
-        losses = model.step(data[perm[b * batch:(b + 1) * batch]])
-        for k in range(3):
-            sums[k] += losses[k]
-        batch_seconds.append(time.perf_counter() - t)
-    measured = time.perf_counter() - start
-    median_epoch = statistics.median(batch_seconds) * batches_per_epoch
-    epoch = measured * batches_per_epoch / timed
-
-    ph = model.phase_seconds
-    other = measured - sum(ph)
-    print(f"losses (mean over the timed batches): reconstruction {sums[0] / timed:.2f}, "
-          f"discriminator {sums[1] / timed:.4f}, generator {sums[2] / timed:.4f}")
-    print(f"phases over the timed batches: reconstruction {ph[0]:.2f} s, discriminator {ph[1]:.2f} s, "
-          f"generator {ph[2]:.2f} s, shuffle+gather+loss reads {other:.2f} s")
-    if timed == batches_per_epoch:
-        print(f"epoch: {measured:.2f} s for {timed} batches (measured)")
-    else:
-        print(f"measured: {measured:.2f} s for {timed} batches; "
-              f"epoch EXTRAPOLATED to {batches_per_epoch} batches: {epoch:.2f} s")
-    print(f"median batch {statistics.median(batch_seconds) * 1e3:.1f} ms x {batches_per_epoch} = "
-          f"{median_epoch:.2f} s (less sensitive to bursts of load from other processes)")
+    measured, epoch, median_epoch = time_epoch(model, data, batch, batches_per_epoch, timed, args.warmup)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # KiB on Linux
     print(f"peak resident memory: {peak:.0f} MiB")
     print(f"pytorch_epoch_seconds_from_median_batch={median_epoch:.3f}")
