@@ -29,9 +29,9 @@ extension Autoencoder {
                 throw RunStateError(file: file, message: "/weights/\(stored.name) is missing")
             }
             let state = record.layers == nil ? stored.network.stateFromMLP(Self.state(record)) : Self.state(record)
-            states.append((stored.module, state))
+            states.append((stored.network, state))
             do {
-                try Self.check(state, fits: stored.module)
+                try Self.check(state, fits: stored.network)
             } catch {
                 throw RunStateError(file: file, message: "/weights/\(stored.name): \(error)")
             }

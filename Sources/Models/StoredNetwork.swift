@@ -8,9 +8,9 @@ import TensorCore
 public struct StoredNetwork {
     /// The group under /weights: `encoder`, `decoder`, `discriminator`.
     public let name: String
+    /// Its layers and its state (the model's wrapper around it, encoder head or conditioning,
+    /// holds no tensors of its own).
     public let network: Network
-    /// The module whose state is saved and loaded (the network with its head).
-    public let module: any Module
     /// The inputs joined to the features at `network.joinIndex`, in order: `one_hot:10`, `noise:8`.
     public let extraInputs: [String]
     /// How to read the output: `gaussian_mean_logvar` (the mean and log-variance, side by
@@ -22,15 +22,15 @@ extension Autoencoder {
     /// The networks as run files store them, in the order of `networks`.
     public var storedNetworks: [StoredNetwork] {
         var stored = [
-            StoredNetwork(name: "encoder", network: encoder.network, module: encoder,
+            StoredNetwork(name: "encoder", network: encoder.network,
                           extraInputs: (encoder.classes > 0 ? ["one_hot:\(encoder.classes)"] : [])
                               + (encoder.noiseDimension > 0 ? ["noise:\(encoder.noiseDimension)"] : []),
                           output: encoder.head == .gaussian ? "gaussian_mean_logvar" : "identity"),
-            StoredNetwork(name: "decoder", network: decoder.network, module: decoder,
+            StoredNetwork(name: "decoder", network: decoder.network,
                           extraInputs: decoder.classes > 0 ? ["one_hot:\(decoder.classes)"] : [], output: "sigmoid"),
         ]
         if let discriminator {
-            stored.append(StoredNetwork(name: "discriminator", network: discriminator.network, module: discriminator,
+            stored.append(StoredNetwork(name: "discriminator", network: discriminator.network,
                                         extraInputs: discriminator.classes > 0 ? ["one_hot:\(discriminator.classes)"] : [],
                                         output: "identity"))
         }
